@@ -1,0 +1,24 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("sales_followup_open_menu", {
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the After-Sales app",
+            trigger: '.o_app[data-menu-xmlid="sales_followup.menu_followup_root"]',
+            run: "click",
+        },
+        {
+            content: "The app opens on its customers",
+            trigger: '.o_breadcrumb:contains("Customers")',
+        },
+        {
+            content: "The salesperson's customer is listed",
+            trigger: '.o_kanban_record:contains("Tour Customer Ltd")',
+        },
+    ],
+});

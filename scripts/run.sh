@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Serve the demo database on http://127.0.0.1:8069 (admin / admin).
+# WORKERS=N starts Odoo's multi-process mode: N HTTP workers plus cron workers.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+resolve_odoo || die "Odoo 19 is missing: run 'make setup' first."
+
+if ! psql -d "$DEMO_DB" -tAc "select 1 from ir_module_module where name = 'sales_followup' and state = 'installed'" 2>/dev/null | grep -q 1; then
+    echo "run: creating demo database $DEMO_DB with sales_followup and its demo data (a few minutes, once)"
+    dropdb --if-exists "$DEMO_DB"
+    odoo_cmd -d "$DEMO_DB" -i sales_followup --with-demo --stop-after-init --log-level=warn \
+        || die "creating the demo database failed; see the log above."
+fi
+
+ARGS=(-d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT")
+if [ -n "${WORKERS:-}" ]; then
+    ARGS+=(--workers="$WORKERS" --max-cron-threads="${CRON_WORKERS:-2}")
+fi
+echo "run: Odoo is starting on http://127.0.0.1:$HTTP_PORT  (login admin / password admin)"
+exec "$VENV/bin/python" -W ignore::DeprecationWarning -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' \
+    -c "$ODOO_CONF" "${ARGS[@]}"
