@@ -1,5 +1,29 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = 'res.config.settings'
+
+    followup_grade_method = fields.Selection(related='company_id.followup_grade_method', readonly=False)
+    followup_grade_a_percent = fields.Float(related='company_id.followup_grade_a_percent', readonly=False)
+    followup_grade_b_percent = fields.Float(related='company_id.followup_grade_b_percent', readonly=False)
+    followup_grade_a_amount = fields.Monetary(related='company_id.followup_grade_a_amount', readonly=False)
+    followup_grade_b_amount = fields.Monetary(related='company_id.followup_grade_b_amount', readonly=False)
+    followup_grade_window_days = fields.Integer(related='company_id.followup_grade_window_days', readonly=False)
+    followup_new_days = fields.Integer(related='company_id.followup_new_days', readonly=False)
+    followup_dormant_days = fields.Integer(related='company_id.followup_dormant_days', readonly=False)
+    followup_review_days_a = fields.Integer(related='company_id.followup_review_days_a', readonly=False)
+    followup_review_days_b = fields.Integer(related='company_id.followup_review_days_b', readonly=False)
+    followup_review_days_c = fields.Integer(related='company_id.followup_review_days_c', readonly=False)
+    followup_thanks_delay = fields.Integer(related='company_id.followup_thanks_delay', readonly=False)
+    followup_payment_reminder_days = fields.Integer(
+        related='company_id.followup_payment_reminder_days', readonly=False)
+    followup_lost_quote_days = fields.Integer(related='company_id.followup_lost_quote_days', readonly=False)
+    followup_complaint_followup_days = fields.Integer(
+        related='company_id.followup_complaint_followup_days', readonly=False)
+    followup_credit_mode = fields.Selection(related='company_id.followup_credit_mode', readonly=False)
+    followup_credit_tolerance = fields.Float(related='company_id.followup_credit_tolerance', readonly=False)
+    followup_credit_overdue_days = fields.Integer(
+        related='company_id.followup_credit_overdue_days', readonly=False)
+    followup_return_days = fields.Integer(related='company_id.followup_return_days', readonly=False)
+    followup_exchange_days = fields.Integer(related='company_id.followup_exchange_days', readonly=False)

@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+GRADE_METHODS = [
+    ('pareto', 'Pareto (share of revenue)'),
+    ('threshold', 'Revenue thresholds'),
+]
+
+CREDIT_MODES = [
+    ('off', 'Off'),
+    ('warn', 'Warn (banner only)'),
+    ('block', 'Block confirmation'),
+    ('approval', 'Require approval'),
+]
+
+# Settings that count days, weeks or percentages can never be negative.
+NON_NEGATIVE_SETTINGS = (
+    'followup_grade_a_percent', 'followup_grade_b_percent',
+    'followup_grade_a_amount', 'followup_grade_b_amount',
+    'followup_grade_window_days', 'followup_new_days', 'followup_dormant_days',
+    'followup_review_days_a', 'followup_review_days_b', 'followup_review_days_c',
+    'followup_thanks_delay', 'followup_payment_reminder_days',
+    'followup_lost_quote_days', 'followup_complaint_followup_days',
+    'followup_credit_tolerance', 'followup_credit_overdue_days',
+    'followup_return_days', 'followup_exchange_days',
+)
+
+
+class ResCompany(models.Model):
+    _inherit = 'res.company'
+
+    # Grading (SPEC §1.1)
+    followup_grade_method = fields.Selection(
+        selection=GRADE_METHODS, string="Grading Method", default='pareto', required=True)
+    followup_grade_a_percent = fields.Float(string="A: Share of Revenue (%)", default=80.0)
+    followup_grade_b_percent = fields.Float(string="B: Next Share of Revenue (%)", default=15.0)
+    followup_grade_a_amount = fields.Monetary(string="A: Minimum Revenue", currency_field='currency_id')
+    followup_grade_b_amount = fields.Monetary(string="B: Minimum Revenue", currency_field='currency_id')
+    followup_grade_window_days = fields.Integer(string="Grading Window (days)", default=365)
+    followup_new_days = fields.Integer(string="New Customer Period (days)", default=90)
+    followup_dormant_days = fields.Integer(string="Dormant After (days)", default=180)
+    followup_review_days_a = fields.Integer(string="Review Cadence A (days)", default=1)
+    followup_review_days_b = fields.Integer(string="Review Cadence B (days)", default=7)
+    followup_review_days_c = fields.Integer(string="Review Cadence C (days)", default=30)
+
+    # Follow-up delays (SPEC §1.2, §1.3, §1.4)
+    followup_thanks_delay = fields.Integer(string="Thank-you Delay (days)", default=2)
+    followup_payment_reminder_days = fields.Integer(string="Payment Reminder (days before due)", default=3)
+    followup_lost_quote_days = fields.Integer(string="Lost Quotation Revisit (days)", default=30)
+    followup_complaint_followup_days = fields.Integer(string="Complaint Follow-up (days)", default=7)
+
+    # Credit control (SPEC §1.3)
+    followup_credit_mode = fields.Selection(
+        selection=CREDIT_MODES, string="Credit Limit Mode", default='warn', required=True)
+    followup_credit_tolerance = fields.Float(string="Credit Tolerance (%)", default=0.0)
+    followup_credit_overdue_days = fields.Integer(
+        string="Block After Overdue (days)", default=0,
+        help="Invoices overdue by more than this many days block new orders. 0 turns the rule off.")
+
+    # Returns (SPEC §1.5)
+    followup_return_days = fields.Integer(string="Return Window (days)", default=10)
+    followup_exchange_days = fields.Integer(string="Exchange Window (days)", default=30)
+
+    @api.constrains(*NON_NEGATIVE_SETTINGS)
+    def _check_followup_settings_not_negative(self):
+        for company in self:
+            negative = [
+                company._fields[name].get_description(self.env)['string']
+                for name in NON_NEGATIVE_SETTINGS if (company[name] or 0) < 0
+            ]
+            if negative:
+                raise ValidationError(self.env._(
+                    "These after-sales settings cannot be negative: %(settings)s",
+                    settings=", ".join(negative),
+                ))
