@@ -16,6 +16,11 @@ and daily reminders.
     'data': [
         'security/sales_followup_groups.xml',
         'security/ir.model.access.csv',
+        # grading (issue 3)
+        'data/res_partner_data.xml',
+        'data/ir_cron_grading.xml',
+        'report/customer_card_report.xml',
+        # end grading
         'views/res_partner_views.xml',
         'views/res_config_settings_views.xml',
         'views/sales_followup_menus.xml',

@@ -29,7 +29,7 @@ if [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQ_STAMP" ]; then
             || die "could not create a virtualenv." "sudo apt-get install python3-venv"
     fi
     echo "setup: installing Python packages into $VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO_ROOT/requirements.txt" 2>&1 \
+    env -u PYTHONPATH "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO_ROOT/requirements.txt" 2>&1 \
         | grep -v "is ignored: it is neither" || true
     "$VENV/bin/python" -c 'import psycopg2, lxml, werkzeug, pytest_odoo, websocket' \
         || die "pip could not install requirements.txt; see the messages above."

@@ -73,3 +73,19 @@ class ResCompany(models.Model):
                     "These after-sales settings cannot be negative: %(settings)s",
                     settings=", ".join(negative),
                 ))
+
+    # --- grading (issue 3) ---------------------------------------------------
+    @api.constrains('followup_grade_a_percent', 'followup_grade_b_percent',
+                    'followup_grade_a_amount', 'followup_grade_b_amount')
+    def _check_followup_grade_consistency(self):
+        for company in self:
+            if company.followup_grade_a_percent + company.followup_grade_b_percent > 100:
+                raise ValidationError(self.env._(
+                    "The A and B shares of revenue together cannot exceed 100%% (now %(a)s%% + %(b)s%%).",
+                    a=company.followup_grade_a_percent, b=company.followup_grade_b_percent,
+                ))
+            if (company.followup_grade_a_amount and company.followup_grade_b_amount
+                    and company.followup_grade_b_amount > company.followup_grade_a_amount):
+                raise ValidationError(self.env._(
+                    "The minimum revenue for grade B cannot be higher than the minimum revenue for grade A."))
+    # --- end grading ---------------------------------------------------------

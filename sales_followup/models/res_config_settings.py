@@ -27,3 +27,8 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.followup_credit_overdue_days', readonly=False)
     followup_return_days = fields.Integer(related='company_id.followup_return_days', readonly=False)
     followup_exchange_days = fields.Integer(related='company_id.followup_exchange_days', readonly=False)
+
+    # --- grading (issue 3) ---------------------------------------------------
+    def action_recompute_grades(self):
+        return self.env['res.partner'].action_recompute_grades()
+    # --- end grading ---------------------------------------------------------

@@ -1,5 +1,260 @@
-from odoo import models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# --- grading (issue 3) constants -------------------------------------------
+CUSTOMER_KINDS = [
+    ('government', 'Government'),
+    ('corporate', 'Corporate'),
+    ('individual', 'Individual'),
+]
+CUSTOMER_GRADES = [
+    ('a', 'A (key)'),
+    ('b', 'B (general)'),
+    ('c', 'C (occasional)'),
+]
+CUSTOMER_LIFECYCLES = [
+    ('prospect', 'Prospect'),
+    ('new', 'New'),
+    ('active', 'Active'),
+    ('dormant', 'Dormant'),
+]
+CUSTOMER_SIZES = [
+    ('micro', 'Micro (1-9)'),
+    ('small', 'Small (10-49)'),
+    ('medium', 'Medium (50-249)'),
+    ('large', 'Large (250+)'),
+]
+CUSTOMER_POTENTIALS = [
+    ('low', 'Low'),
+    ('medium', 'Medium'),
+    ('high', 'High'),
+]
+# Recommended action per MAN profile (SPEC §1.1); capitals mean "yes".
+MAN_RECOMMENDATIONS = {
+    'M+A+N': _lt("Ideal prospect: pursue now."),
+    'M+A+n': _lt("Contact; skilled selling can create the need."),
+    'M+a+N': _lt("Contact, and find the person who decides."),
+    'm+A+N': _lt("Contact; check business and credit standing, consider financing."),
+    'm+a+N': _lt("Contact; observe and nurture over the long term."),
+    'm+A+n': _lt("Contact; observe and nurture over the long term."),
+    'M+a+n': _lt("Contact; observe and nurture over the long term."),
+    'm+a+n': _lt("Not a prospect: stop contacting."),
+}
+# Values owned by the commercial entity and copied onto its contacts, so a
+# contact shows its company's card (birthday and personal notes stay personal).
+GRADING_COMMERCIAL_FIELDS = [
+    'customer_kind', 'customer_grade', 'customer_grade_locked', 'customer_lifecycle',
+    'grade_revenue', 'grade_order_count', 'first_order_date', 'last_order_date',
+    'next_review_date', 'man_money', 'man_authority', 'man_need',
+    'customer_size', 'customer_potential', 'customer_service_area',
+    'customer_relationship_notes',
+]
+# Only follow-up managers may set these by hand (the engine writes as sudo).
+GRADING_MANAGER_FIELDS = ('customer_grade', 'customer_grade_locked')
+# --- end grading constants --------------------------------------------------
 
 
 class ResPartner(models.Model):
     _inherit = 'res.partner'
+
+    # ------------------------------------------------------------------
+    # Grading, lifecycle, MAN and customer card (issue 3)
+    # ------------------------------------------------------------------
+    customer_kind = fields.Selection(selection=CUSTOMER_KINDS, string="Customer Kind", tracking=True)
+    # Per company: a partner shared by two companies can be key to one and
+    # occasional to the other.
+    customer_grade = fields.Selection(
+        selection=CUSTOMER_GRADES, string="Grade", company_dependent=True, tracking=True,
+        group_expand='_group_expand_customer_grade',
+        help="A: key customer, B: general customer, C: occasional customer. Prospects have no grade.")
+    customer_grade_locked = fields.Boolean(
+        string="Grade Locked", company_dependent=True, tracking=True,
+        help="A locked grade is never changed by the automatic grading.")
+    customer_lifecycle = fields.Selection(
+        selection=CUSTOMER_LIFECYCLES, string="Lifecycle", company_dependent=True)
+    # Float, not Monetary: Odoo 19 does not support company-dependent monetary
+    # fields; the amount is in the company currency (currency_id).
+    grade_revenue = fields.Float(
+        string="Revenue (grading window)", company_dependent=True, digits='Product Price',
+        help="Untaxed revenue of confirmed orders in the grading window, in company currency.")
+    grade_order_count = fields.Integer(
+        string="Orders (grading window)", company_dependent=True)
+    first_order_date = fields.Date(string="First Order", company_dependent=True)
+    last_order_date = fields.Date(string="Last Order", company_dependent=True)
+    next_review_date = fields.Date(string="Next Review", company_dependent=True)
+    man_money = fields.Boolean(string="Money", help="The prospect can pay.")
+    man_authority = fields.Boolean(string="Authority", help="The contact decides.")
+    man_need = fields.Boolean(string="Need", help="The prospect needs the product.")
+    man_profile = fields.Char(
+        string="MAN Profile", compute='_compute_man_profile', store=True, index='btree_not_null')
+    man_recommendation = fields.Char(string="Recommended Action", compute='_compute_man_profile')
+    birthday = fields.Date(string="Birthday")
+    customer_interests = fields.Text(string="Interests")
+    customer_family_notes = fields.Text(string="Family Notes")
+    customer_size = fields.Selection(selection=CUSTOMER_SIZES, string="Size")
+    customer_potential = fields.Selection(selection=CUSTOMER_POTENTIALS, string="Potential")
+    customer_service_area = fields.Char(string="Service Area")
+    customer_relationship_notes = fields.Text(string="Relationship Notes")
+    can_lock_grade = fields.Boolean(compute='_compute_can_lock_grade')
+
+    @api.depends('man_money', 'man_authority', 'man_need')
+    def _compute_man_profile(self):
+        for partner in self:
+            profile = '+'.join([
+                'M' if partner.man_money else 'm',
+                'A' if partner.man_authority else 'a',
+                'N' if partner.man_need else 'n',
+            ])
+            partner.man_profile = profile
+            partner.man_recommendation = MAN_RECOMMENDATIONS[profile]._translate(self.env.lang or 'en_US')
+
+    @api.depends_context('uid')
+    def _compute_can_lock_grade(self):
+        self.can_lock_grade = self.env.user.has_group('sales_followup.group_followup_manager')
+
+    @api.model
+    def _group_expand_customer_grade(self, values, domain):
+        # The board always shows the A, B, C and "no grade" columns.
+        return [value for value, __ in CUSTOMER_GRADES] + [False]
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + GRADING_COMMERCIAL_FIELDS
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in GRADING_MANAGER_FIELDS):
+            self._ensure_grade_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and any(
+            partner[fname] != (vals[fname] or False)
+            for partner in self for fname in GRADING_MANAGER_FIELDS if fname in vals
+        ):
+            self._ensure_grade_manager()
+        if 'customer_grade' in vals and 'next_review_date' not in vals and any(
+                partner.customer_grade != (vals['customer_grade'] or False) for partner in self):
+            # A grade set by hand starts its own review cadence.
+            vals = dict(vals, next_review_date=self.env['customer.grading']._review_date(
+                self.env.company, vals['customer_grade']))
+        return super().write(vals)
+
+    def action_lock_grade(self):
+        self._ensure_grade_manager()
+        self.commercial_partner_id.customer_grade_locked = True
+
+    def action_unlock_grade(self):
+        self._ensure_grade_manager()
+        self.commercial_partner_id.customer_grade_locked = False
+
+    @api.model
+    def action_recompute_grades(self):
+        self._ensure_grade_manager()
+        self.env['customer.grading'].sudo()._grade_companies(self.env.companies)
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'message': self.env._("Customer grades recomputed."),
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
+        }
+
+    @api.private
+    def _ensure_grade_manager(self):
+        if not self.env.user.has_group('sales_followup.group_followup_manager'):
+            raise AccessError(self.env._("Only after-sales managers can set, lock or unlock customer grades."))
+    # --- end grading section ---------------------------------------------
+
+
+# ----------------------------------------------------------------------
+# Credit control (issue 5). A class of its own so that its write/create
+# overrides never shadow another section's.
+# ----------------------------------------------------------------------
+CREDIT_PROTECTED_FIELDS = ('credit_limit', 'credit_hold')
+
+
+class ResPartnerCredit(models.Model):
+    _inherit = 'res.partner'
+
+    # Odoo's own limit (company-dependent, the company default is its
+    # fallback): credit controllers may edit it without accounting rights,
+    # and every change shows in the chatter.
+    credit_limit = fields.Float(
+        groups='account.group_account_invoice,account.group_account_readonly,'
+               'sales_followup.group_credit_controller',
+        tracking=True)
+    credit_hold = fields.Boolean(
+        string="Credit Hold", copy=False, tracking=True,
+        help="Blocks new orders of this customer whatever the amount, until a credit controller lifts it.")
+    # Readable by salespeople: computed from SQL, no accounting rights needed.
+    credit_limit_amount = fields.Monetary(
+        string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='currency_id')
+    credit_exposure = fields.Monetary(
+        string="Credit Exposure", compute='_compute_credit_figures', currency_field='currency_id',
+        help="Open receivables plus confirmed orders not yet invoiced, in company currency.")
+    credit_available = fields.Monetary(
+        string="Available Credit", compute='_compute_credit_figures', currency_field='currency_id',
+        help="Credit limit minus exposure. Zero when no limit applies.")
+    credit_overdue_amount = fields.Monetary(
+        string="Overdue Amount", compute='_compute_credit_figures', currency_field='currency_id')
+    credit_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)", compute='_compute_credit_figures')
+
+    @api.depends_context('company')
+    def _compute_credit_figures(self):
+        company = self.env.company
+        commercial = self.commercial_partner_id
+        figures = self.env['credit.exposure']._get_figures(
+            [pid for pid in commercial.ids if pid], company)
+        limits = {p.id: p.credit_limit for p in commercial.sudo().with_company(company)}
+        for partner in self:
+            data = figures.get(partner.commercial_partner_id.id)
+            if not data:  # new record
+                partner.update({
+                    'credit_limit_amount': 0.0, 'credit_exposure': 0.0, 'credit_available': 0.0,
+                    'credit_overdue_amount': 0.0, 'credit_overdue_days': 0,
+                })
+                continue
+            limit = limits.get(partner.commercial_partner_id.id) or 0.0
+            partner.credit_limit_amount = limit
+            partner.credit_exposure = data['exposure']
+            partner.credit_available = limit - data['exposure'] if limit else 0.0
+            partner.credit_overdue_amount = data['overdue_amount']
+            partner.credit_overdue_days = data['overdue_days']
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ['credit_hold']
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env['credit.exposure']._is_controller():
+            default_limit = self._fields['credit_limit'].get_company_dependent_fallback(self)
+            for vals in vals_list:
+                if vals.get('credit_hold') or (vals.get('credit_limit') or 0.0) not in (0.0, default_limit):
+                    self.env['credit.exposure']._ensure_controller()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        protected = [fname for fname in CREDIT_PROTECTED_FIELDS if fname in vals]
+        if protected and not self.env['credit.exposure']._is_controller():
+            # Rewriting the current value (a form saving everything) is harmless.
+            current = self.sudo()
+            if any(partner[fname] != (vals[fname] or (0.0 if fname == 'credit_limit' else False))
+                   for partner in current for fname in protected):
+                self.env['credit.exposure']._ensure_controller()
+        return super().write(vals)
+
+    @api.constrains('credit_limit')
+    def _check_credit_limit_not_negative(self):
+        for partner in self.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(self.env._(
+                    "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
+# --- end credit control section ----------------------------------------
