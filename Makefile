@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench i18n clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +12,9 @@ test: setup
 
 bench: setup
 	@bash scripts/bench.sh $(ARGS)
+
+i18n: setup
+	@bash scripts/i18n.sh
 
 clean:
 	rm -rf .odoo .venv
