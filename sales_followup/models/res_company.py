@@ -89,3 +89,22 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "The minimum revenue for grade B cannot be higher than the minimum revenue for grade A."))
     # --- end grading ---------------------------------------------------------
+
+    # --- complaints (issue 6) ------------------------------------------------
+    followup_complaint_reply_days_critical = fields.Integer(
+        string="Reply Deadline: Critical (working days)", default=1)
+    followup_complaint_reply_days_high = fields.Integer(
+        string="Reply Deadline: High (working days)", default=2)
+    followup_complaint_reply_days_normal = fields.Integer(
+        string="Reply Deadline: Normal (working days)", default=3)
+    followup_complaint_reply_days_low = fields.Integer(
+        string="Reply Deadline: Low (working days)", default=5)
+
+    @api.constrains('followup_complaint_reply_days_critical', 'followup_complaint_reply_days_high',
+                    'followup_complaint_reply_days_normal', 'followup_complaint_reply_days_low')
+    def _check_followup_complaint_reply_days(self):
+        for company in self:
+            if min(company.followup_complaint_reply_days_critical, company.followup_complaint_reply_days_high,
+                   company.followup_complaint_reply_days_normal, company.followup_complaint_reply_days_low) < 0:
+                raise ValidationError(self.env._("Complaint reply deadlines cannot be negative."))
+    # --- end complaints ------------------------------------------------------

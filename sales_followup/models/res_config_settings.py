@@ -32,3 +32,14 @@ class ResConfigSettings(models.TransientModel):
     def action_recompute_grades(self):
         return self.env['res.partner'].action_recompute_grades()
     # --- end grading ---------------------------------------------------------
+
+    # --- complaints (issue 6) ------------------------------------------------
+    followup_complaint_reply_days_critical = fields.Integer(
+        related='company_id.followup_complaint_reply_days_critical', readonly=False)
+    followup_complaint_reply_days_high = fields.Integer(
+        related='company_id.followup_complaint_reply_days_high', readonly=False)
+    followup_complaint_reply_days_normal = fields.Integer(
+        related='company_id.followup_complaint_reply_days_normal', readonly=False)
+    followup_complaint_reply_days_low = fields.Integer(
+        related='company_id.followup_complaint_reply_days_low', readonly=False)
+    # --- end complaints ------------------------------------------------------

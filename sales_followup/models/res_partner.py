@@ -90,7 +90,7 @@ class ResPartner(models.Model):
     man_need = fields.Boolean(string="Need", help="The prospect needs the product.")
     man_profile = fields.Char(
         string="MAN Profile", compute='_compute_man_profile', store=True, index='btree_not_null')
-    man_recommendation = fields.Char(string="Recommended Action", compute='_compute_man_profile')
+    man_recommendation = fields.Char(string="Recommended Action", compute='_compute_man_recommendation')
     birthday = fields.Date(string="Birthday")
     customer_interests = fields.Text(string="Interests")
     customer_family_notes = fields.Text(string="Family Notes")
@@ -109,7 +109,12 @@ class ResPartner(models.Model):
                 'N' if partner.man_need else 'n',
             ])
             partner.man_profile = profile
-            partner.man_recommendation = MAN_RECOMMENDATIONS[profile]._translate(self.env.lang or 'en_US')
+
+    @api.depends('man_profile')
+    def _compute_man_recommendation(self):
+        for partner in self:
+            recommendation = MAN_RECOMMENDATIONS.get(partner.man_profile)
+            partner.man_recommendation = recommendation and recommendation._translate(self.env.lang or 'en_US')
 
     @api.depends_context('uid')
     def _compute_can_lock_grade(self):
@@ -151,8 +156,8 @@ class ResPartner(models.Model):
         self._ensure_grade_manager()
         self.commercial_partner_id.customer_grade_locked = False
 
-    @api.model
     def action_recompute_grades(self):
+        # Grades every customer whatever the selection: grading is relative.
         self._ensure_grade_manager()
         self.env['customer.grading'].sudo()._grade_companies(self.env.companies)
         return {
@@ -212,7 +217,6 @@ class ResPartnerCredit(models.Model):
         commercial = self.commercial_partner_id
         figures = self.env['credit.exposure']._get_figures(
             [pid for pid in commercial.ids if pid], company)
-        limits = {p.id: p.credit_limit for p in commercial.sudo().with_company(company)}
         for partner in self:
             data = figures.get(partner.commercial_partner_id.id)
             if not data:  # new record
@@ -221,7 +225,7 @@ class ResPartnerCredit(models.Model):
                     'credit_overdue_amount': 0.0, 'credit_overdue_days': 0,
                 })
                 continue
-            limit = limits.get(partner.commercial_partner_id.id) or 0.0
+            limit = data['limit']
             partner.credit_limit_amount = limit
             partner.credit_exposure = data['exposure']
             partner.credit_available = limit - data['exposure'] if limit else 0.0
@@ -258,3 +262,41 @@ class ResPartnerCredit(models.Model):
                 raise ValidationError(self.env._(
                     "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
 # --- end credit control section ----------------------------------------
+
+
+# ----------------------------------------------------------------------
+# Complaints (issue 6)
+# ----------------------------------------------------------------------
+
+
+class ResPartnerComplaint(models.Model):
+    _inherit = 'res.partner'
+
+    complaint_count = fields.Integer(
+        string="Complaints", compute='_compute_complaint_stats',
+        groups='sales_followup.group_followup_user',
+        help="Complaints of the commercial entity and its contacts.")
+    complaint_satisfaction_avg = fields.Float(
+        string="Complaint Satisfaction", compute='_compute_complaint_stats', digits=(16, 1),
+        groups='sales_followup.group_followup_user',
+        help="Average satisfaction (1 to 5) the customer gave when their complaints were closed.")
+
+    def _compute_complaint_stats(self):
+        commercial = self.commercial_partner_id
+        counts = dict(self.env['customer.complaint']._read_group(
+            [('commercial_partner_id', 'in', commercial.ids)],
+            ['commercial_partner_id'], ['__count']))
+        averages = dict(self.env['customer.complaint']._read_group(
+            [('commercial_partner_id', 'in', commercial.ids), ('satisfaction', '!=', False)],
+            ['commercial_partner_id'], ['satisfaction_score:avg']))
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
+            partner.complaint_satisfaction_avg = averages.get(partner.commercial_partner_id, 0.0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_complaint')
+        action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+# --- end complaints section --------------------------------------------

@@ -13,7 +13,16 @@ registry.category("web_tour.tours").add("sales_followup_open_menu", {
             run: "click",
         },
         {
-            content: "The app opens on its customers",
+            content: "The app has opened",
+            trigger: '.o_menu_brand:contains("After-Sales")',
+        },
+        {
+            content: "Open the customers",
+            trigger: '.o_menu_sections [data-menu-xmlid="sales_followup.menu_followup_customers"]',
+            run: "click",
+        },
+        {
+            content: "The customer board is shown",
             trigger: '.o_breadcrumb:contains("Customers")',
         },
         {

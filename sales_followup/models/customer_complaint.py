@@ -1,0 +1,672 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import split_every
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+_logger = logging.getLogger(__name__)
+
+COMPLAINT_CATEGORIES = [
+    ('product_quality', 'Product Quality'),
+    ('delivery', 'Delivery'),
+    ('service', 'Service'),
+    ('price', 'Price'),
+    ('billing', 'Billing'),
+    ('staff', 'Staff'),
+    ('other', 'Other'),
+]
+
+COMPLAINT_SEVERITIES = [
+    ('low', 'Low'),
+    ('normal', 'Normal'),
+    ('high', 'High'),
+    ('critical', 'Critical'),
+]
+
+COMPLAINT_CHANNELS = [
+    ('phone', 'Phone'),
+    ('email', 'Email'),
+    ('visit', 'Visit'),
+    ('portal', 'Customer Portal'),
+    ('other', 'Other'),
+]
+
+COMPLAINT_STATES = [
+    ('new', 'New'),
+    ('acknowledged', 'Acknowledged'),
+    ('investigating', 'Investigating'),
+    ('proposed', 'Solution Proposed'),
+    ('resolved', 'Resolved'),
+    ('closed', 'Closed'),
+    ('cancelled', 'Cancelled'),
+]
+
+# Shared with returns (SPEC §1.5): who caused the problem.
+RESPONSIBILITIES = [
+    ('salesperson', 'Salesperson'),
+    ('delivery', 'Delivery Staff'),
+    ('customer', 'Customer'),
+    ('company_policy', 'Company Pricing/Policy'),
+    ('product', 'Product'),
+    ('other', 'Other'),
+]
+
+# What to do once the responsibility is known (SPEC §1.5).
+RESPONSIBILITY_ADVICE = {
+    'salesperson': _lt("Our mistake: apologise to the customer."),
+    'delivery': _lt("Report it to the delivery manager."),
+    'customer': _lt("Understand the real reason behind the complaint."),
+    'company_policy': _lt("Explain the policy to the customer and report the complaint to management."),
+    'product': _lt("Report the defect so that the product gets fixed."),
+    'other': _lt("Agree the next step with your manager."),
+}
+
+SOLUTION_TYPES = [
+    ('apology', 'Apology'),
+    ('repair', 'Repair'),
+    ('replace', 'Replacement'),
+    ('refund', 'Refund'),
+    ('discount', 'Discount'),
+    ('other', 'Other'),
+]
+
+SATISFACTION_LEVELS = [
+    ('1', 'Very Dissatisfied'),
+    ('2', 'Dissatisfied'),
+    ('3', 'Neutral'),
+    ('4', 'Satisfied'),
+    ('5', 'Very Satisfied'),
+]
+
+# States in which the complaint still waits for us.
+OPEN_STATES = ('new', 'acknowledged', 'investigating', 'proposed')
+
+# Kanban highlight colour per severity (Odoo colour indexes: 1 red,
+# 2 orange, 4 light blue, 10 green).
+SEVERITY_COLORS = {'critical': 1, 'high': 2, 'normal': 4, 'low': 10}
+
+# Company field holding the reply deadline, in working days, per severity.
+REPLY_DAYS_FIELDS = {
+    'critical': 'followup_complaint_reply_days_critical',
+    'high': 'followup_complaint_reply_days_high',
+    'normal': 'followup_complaint_reply_days_normal',
+    'low': 'followup_complaint_reply_days_low',
+}
+
+# Complaints handled per transaction by the daily overdue check.
+OVERDUE_BATCH_SIZE = 200
+
+
+class CustomerComplaint(models.Model):
+    """A customer's dissatisfaction after a purchase, worked through the
+    procedure of SPEC §1.4: acknowledge, investigate, propose, resolve, and
+    close once the customer confirmed the problem is solved."""
+    _name = 'customer.complaint'
+    _description = 'Customer Complaint'
+    _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
+    _order = 'date_received desc, id desc'
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
+    partner_id = fields.Many2one(
+        comodel_name='res.partner', string="Customer", required=True, index=True, tracking=True)
+    commercial_partner_id = fields.Many2one(
+        comodel_name='res.partner', string="Commercial Entity", related='partner_id.commercial_partner_id',
+        store=True, index=True)
+    order_id = fields.Many2one(
+        comodel_name='sale.order', string="Sales Order", index='btree_not_null', tracking=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
+    product_id = fields.Many2one(
+        comodel_name='product.product', string="Product", index='btree_not_null', tracking=True)
+    user_id = fields.Many2one(
+        comodel_name='res.users', string="Salesperson", index=True, tracking=True,
+        compute='_compute_user_id', store=True, readonly=False, precompute=True,
+        domain=[('share', '=', False)])
+    company_id = fields.Many2one(
+        comodel_name='res.company', string="Company", required=True, index=True,
+        default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
+    category = fields.Selection(
+        selection=COMPLAINT_CATEGORIES, string="Category", required=True, default='other', tracking=True)
+    severity = fields.Selection(
+        selection=COMPLAINT_SEVERITIES, string="Severity", required=True, default='normal', tracking=True)
+    severity_color = fields.Integer(
+        string="Severity Colour", compute='_compute_severity_color', store=True)
+    channel = fields.Selection(selection=COMPLAINT_CHANNELS, string="Channel", default='phone')
+    description = fields.Text(string="What the Customer Says", required=True)
+    internal_note = fields.Html(string="Internal Notes", groups='base.group_user')
+    state = fields.Selection(
+        selection=COMPLAINT_STATES, string="Status", required=True, default='new', tracking=True,
+        index=True, group_expand=True, copy=False)
+    responsibility = fields.Selection(
+        selection=RESPONSIBILITIES, string="Responsibility", tracking=True, copy=False)
+    responsibility_advice = fields.Char(
+        string="What to Do", compute='_compute_responsibility_advice')
+    solution_type = fields.Selection(
+        selection=SOLUTION_TYPES, string="Solution Type", tracking=True, copy=False)
+    solution = fields.Text(string="Agreed Solution", copy=False)
+    compensation_amount = fields.Monetary(
+        string="Compensation", currency_field='currency_id', copy=False)
+    date_received = fields.Date(
+        string="Received On", required=True, default=fields.Date.context_today, copy=False)
+    reply_deadline = fields.Date(
+        string="Reply Deadline", compute='_compute_reply_deadline', store=True, readonly=False,
+        precompute=True, tracking=True, copy=False, index=True,
+        help="The date by which the customer was promised an answer. Computed from the severity "
+             "in working days; change it to the date actually promised to the customer.")
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, copy=False)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    resolution_days = fields.Float(
+        string="Resolution Time (days)", compute='_compute_resolution_days', store=True,
+        aggregator='avg', digits=(16, 1),
+        help="Days from reception to resolution.")
+    satisfaction = fields.Selection(
+        selection=SATISFACTION_LEVELS, string="Satisfaction", tracking=True, copy=False)
+    satisfaction_score = fields.Integer(
+        string="Satisfaction Score", compute='_compute_satisfaction_score', store=True, aggregator='avg')
+    better_offer = fields.Text(
+        string="Better Offer", copy=False, groups='base.group_user',
+        help="An offer the salesperson can make after the complaint; it becomes a follow-up card.")
+    send_acknowledgement = fields.Boolean(
+        string="Send Acknowledgement Email", default=True,
+        help="Email the customer when the complaint is acknowledged.")
+    escalated = fields.Boolean(string="Escalated", readonly=True, copy=False, tracking=True)
+    escalated_by_id = fields.Many2one(
+        comodel_name='res.users', string="Escalated By", readonly=True, copy=False, groups='base.group_user')
+    escalated_date = fields.Datetime(
+        string="Escalated On", readonly=True, copy=False, groups='base.group_user')
+    escalation_reason = fields.Text(
+        string="Escalation Reason", readonly=True, copy=False, groups='base.group_user')
+    overdue_alert_deadline = fields.Date(
+        string="Overdue Alert Sent For", readonly=True, copy=False, groups='base.group_user',
+        help="The reply deadline the manager was last alerted about, so that the daily check "
+             "alerts once per missed deadline.")
+    followup_ids = fields.One2many(
+        comodel_name='customer.followup', inverse_name='complaint_id', string="Follow-up Cards")
+    is_overdue = fields.Boolean(
+        string="Overdue", compute='_compute_is_overdue', search='_search_is_overdue')
+    can_acknowledge = fields.Boolean(compute='_compute_can_actions')
+    can_investigate = fields.Boolean(compute='_compute_can_actions')
+    can_propose = fields.Boolean(compute='_compute_can_actions')
+    can_resolve = fields.Boolean(compute='_compute_can_actions')
+    can_close = fields.Boolean(compute='_compute_can_actions')
+    can_cancel = fields.Boolean(compute='_compute_can_actions')
+    can_escalate = fields.Boolean(compute='_compute_can_actions')
+
+    _compensation_positive = models.Constraint(
+        'CHECK(compensation_amount IS NULL OR compensation_amount >= 0)',
+        "A compensation cannot be negative.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends('partner_id', 'order_id')
+    def _compute_user_id(self):
+        for complaint in self:
+            if complaint.user_id:
+                continue
+            complaint.user_id = (
+                complaint.order_id.user_id
+                or complaint.partner_id.user_id
+                or complaint.partner_id.commercial_partner_id.user_id
+            )
+
+    @api.depends('responsibility')
+    @api.depends_context('lang')
+    def _compute_responsibility_advice(self):
+        for complaint in self:
+            advice = RESPONSIBILITY_ADVICE.get(complaint.responsibility)
+            complaint.responsibility_advice = advice and advice._translate(self.env.lang or 'en_US')
+
+    @api.depends('severity')
+    def _compute_severity_color(self):
+        for complaint in self:
+            complaint.severity_color = SEVERITY_COLORS.get(complaint.severity, 0)
+
+    @api.depends('severity', 'date_received', 'company_id')
+    def _compute_reply_deadline(self):
+        for complaint in self:
+            # Once acknowledged, the date was promised to the customer: a
+            # later change of severity must not move it.
+            if complaint.state not in ('new', False) and complaint.reply_deadline:
+                continue
+            complaint.reply_deadline = complaint._severity_reply_deadline()
+
+    @api.depends('date_received', 'date_resolved')
+    def _compute_resolution_days(self):
+        for complaint in self:
+            if not complaint.date_resolved or not complaint.date_received:
+                complaint.resolution_days = 0.0
+                continue
+            received = fields.Datetime.to_datetime(complaint.date_received)
+            delta = complaint.date_resolved - received
+            complaint.resolution_days = max(delta.total_seconds() / 86400.0, 0.0)
+
+    @api.depends('satisfaction')
+    def _compute_satisfaction_score(self):
+        for complaint in self:
+            complaint.satisfaction_score = int(complaint.satisfaction or 0)
+
+    @api.depends('state', 'reply_deadline')
+    @api.depends_context('tz')
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for complaint in self:
+            complaint.is_overdue = bool(
+                complaint.state in OPEN_STATES
+                and complaint.reply_deadline and complaint.reply_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        overdue = Domain([
+            ('state', 'in', OPEN_STATES),
+            ('reply_deadline', '<', fields.Date.context_today(self)),
+        ])
+        return overdue if (operator == 'in') == (True in value) else ~overdue
+
+    @api.depends('state', 'escalated')
+    def _compute_can_actions(self):
+        for complaint in self:
+            state = complaint.state
+            complaint.can_acknowledge = state == 'new'
+            complaint.can_investigate = state == 'acknowledged'
+            complaint.can_propose = state in ('acknowledged', 'investigating')
+            complaint.can_resolve = state in ('acknowledged', 'investigating', 'proposed')
+            complaint.can_close = state == 'resolved'
+            complaint.can_cancel = state in OPEN_STATES
+            complaint.can_escalate = state in OPEN_STATES and not complaint.escalated
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for complaint in self:
+            complaint.access_url = '/my/complaints/%s' % complaint.id
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains('order_id', 'partner_id')
+    def _check_order_partner(self):
+        for complaint in self:
+            order = complaint.order_id
+            if order and order.partner_id.commercial_partner_id != complaint.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "Order %(order)s belongs to another customer than %(customer)s.",
+                    order=order.name, customer=complaint.partner_id.display_name))
+
+    @api.constrains('order_id', 'company_id')
+    def _check_order_company(self):
+        for complaint in self:
+            if complaint.order_id and complaint.order_id.company_id != complaint.company_id:
+                raise ValidationError(self.env._(
+                    "Complaint %(complaint)s and its order %(order)s belong to different companies.",
+                    complaint=complaint.name, order=complaint.order_id.name))
+
+    @api.constrains('partner_id', 'company_id')
+    def _check_partner_company(self):
+        for complaint in self:
+            partner_company = complaint.partner_id.company_id
+            if partner_company and partner_company != complaint.company_id:
+                raise ValidationError(self.env._(
+                    "Complaint %(complaint)s belongs to %(company)s but its customer belongs to another company.",
+                    complaint=complaint.name, company=complaint.company_id.name))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get('name', '/') == '/':
+                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
+                vals['name'] = self.env['ir.sequence'].with_company(company).next_by_code(
+                    'customer.complaint') or '/'
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_new_or_cancelled(self):
+        if any(complaint.state not in ('new', 'cancelled') for complaint in self):
+            raise UserError(self.env._(
+                "Only new or cancelled complaints can be deleted; cancel the complaint instead."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """Step 1: we listened; tell the customer by when they get an answer."""
+        self._ensure_state(('new',), self.env._("Only new complaints can be acknowledged."))
+        for complaint in self:
+            complaint.write({
+                'state': 'acknowledged',
+                'date_acknowledged': fields.Datetime.now(),
+                'reply_deadline': complaint.reply_deadline or complaint._severity_reply_deadline(),
+            })
+        self.filtered('send_acknowledgement')._send_customer_email(
+            'sales_followup.mail_template_complaint_acknowledged')
+        return True
+
+    def action_investigate(self):
+        self._ensure_state(('acknowledged',), self.env._(
+            "Only acknowledged complaints can be investigated."))
+        self.write({'state': 'investigating'})
+        return True
+
+    def action_propose(self):
+        self._ensure_state(('acknowledged', 'investigating'), self.env._(
+            "A solution can only be proposed on an acknowledged complaint under investigation."))
+        self._ensure_solution()
+        self.write({'state': 'proposed'})
+        return True
+
+    def action_resolve(self):
+        self._ensure_state(('acknowledged', 'investigating', 'proposed'), self.env._(
+            "Only acknowledged complaints that are still open can be resolved."))
+        self._ensure_responsibility()
+        self._ensure_solution()
+        self.write({'state': 'resolved', 'date_resolved': fields.Datetime.now()})
+        self._create_complaint_followups()
+        self._send_customer_email('sales_followup.mail_template_complaint_resolved')
+        return True
+
+    def action_close(self):
+        self._ensure_state(('resolved',), self.env._(
+            "Only resolved complaints can be closed: resolve it first."))
+        self._ensure_satisfaction()
+        self.write({'state': 'closed', 'date_closed': fields.Datetime.now()})
+        self._on_complaints_closed()
+        return True
+
+    def action_cancel(self):
+        self._ensure_state(OPEN_STATES, self.env._(
+            "Resolved, closed or cancelled complaints cannot be cancelled."))
+        self.write({'state': 'cancelled'})
+        self.activity_unlink(['mail.mail_activity_data_todo'])
+        return True
+
+    def action_escalate(self, reason=False):
+        """Hand the complaint to a higher level: record who, when and why,
+        and give the sales manager an activity."""
+        self._ensure_can_escalate()
+        reasons = {complaint: (reason or complaint.escalation_reason or '').strip() for complaint in self}
+        for complaint, why in reasons.items():
+            if not why:
+                raise UserError(self.env._(
+                    "Say why complaint %(complaint)s is escalated.", complaint=complaint.name))
+        for complaint, why in reasons.items():
+            complaint.write({
+                'escalated': True,
+                'escalated_by_id': self.env.user.id,
+                'escalated_date': fields.Datetime.now(),
+                'escalation_reason': why,
+            })
+            complaint._schedule_manager_activity(
+                self.env._("Escalated complaint %(complaint)s", complaint=complaint.name), why)
+        return True
+
+    def action_open_escalate_wizard(self):
+        self._ensure_can_escalate()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Escalate Complaint"),
+            'res_model': 'customer.complaint.escalate.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_complaint_ids': self.ids},
+        }
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        self._ensure_state(('resolved',), self.env._(
+            "Only resolved complaints can be closed: resolve it first."))
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Close Complaint"),
+            'res_model': 'customer.complaint.close.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_complaint_id': self.id},
+        }
+
+    def action_view_followups(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Follow-up Cards"),
+            'res_model': 'customer.followup',
+            'view_mode': 'list,form',
+            'domain': [('complaint_id', '=', self.id)],
+            'context': {'default_complaint_id': self.id, 'default_partner_id': self.partner_id.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
+
+    @api.private
+    def _ensure_state(self, states, message):
+        if any(complaint.state not in states for complaint in self):
+            raise UserError(message)
+
+    @api.private
+    def _ensure_can_escalate(self):
+        self._ensure_state(OPEN_STATES, self.env._("Only open complaints can be escalated."))
+        escalated = self.filtered('escalated')
+        if escalated:
+            raise UserError(self.env._(
+                "Complaint %(complaint)s is already escalated.", complaint=escalated[0].name))
+
+    @api.private
+    def _ensure_solution(self):
+        missing = self.filtered(lambda c: not (c.solution or '').strip())
+        if missing:
+            raise UserError(self.env._(
+                "Describe the solution agreed with the customer on complaint %(complaint)s first.",
+                complaint=missing[0].name))
+
+    @api.private
+    def _ensure_responsibility(self):
+        missing = self.filtered(lambda c: not c.responsibility)
+        if missing:
+            raise UserError(self.env._(
+                "Establish who is responsible for complaint %(complaint)s before resolving it.",
+                complaint=missing[0].name))
+
+    @api.private
+    def _ensure_satisfaction(self):
+        missing = self.filtered(lambda c: not c.satisfaction)
+        if missing:
+            raise UserError(self.env._(
+                "Record the customer's satisfaction (1 to 5) before closing complaint %(complaint)s.",
+                complaint=missing[0].name))
+
+    def _severity_reply_deadline(self):
+        """The reply deadline the severity gives, in working days of the
+        company's calendar (Monday to Friday without a calendar)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        start = self.date_received or fields.Date.context_today(self)
+        days = company[REPLY_DAYS_FIELDS[self.severity or 'normal']]
+        return self._add_working_days(start, days, company)
+
+    @api.model
+    def _add_working_days(self, start, days, company):
+        calendar = company.resource_calendar_id
+        working_weekdays = {int(day) for day in calendar.attendance_ids.mapped('dayofweek')} or {0, 1, 2, 3, 4}
+        date = start
+        while days > 0:
+            date += timedelta(days=1)
+            if date.weekday() in working_weekdays:
+                days -= 1
+        return date
+
+    def _send_customer_email(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for complaint in self:
+            complaint.with_context(lang=complaint.partner_id.lang).message_post_with_source(
+                template, message_type='comment', subtype_xmlid='mail.mt_comment')
+
+    def _create_complaint_followups(self):
+        """The call-back of step 6: check with the customer, within
+        ``complaint_followup_days``, that the problem is really solved."""
+        today = fields.Date.context_today(self)
+        vals_list = [{
+            'kind': 'complaint',
+            'partner_id': complaint.partner_id.id,
+            'complaint_id': complaint.id,
+            'order_id': complaint.order_id.id,
+            'user_id': complaint.user_id.id,
+            'company_id': complaint.company_id.id,
+            'occasion_key': 'customer.complaint,%s' % complaint.id,
+            'date_due': today + timedelta(days=complaint.company_id.followup_complaint_followup_days),
+            'note': self.env._(
+                "Check with the customer that complaint %(complaint)s is really solved, "
+                "and record their satisfaction.", complaint=complaint.name),
+        } for complaint in self]
+        # Cards are a side effect of the resolution: the salesperson resolving
+        # may not be allowed to create cards for a colleague.
+        return self.env['customer.followup'].sudo()._create_occasion_cards(vals_list)
+
+    def _on_complaints_closed(self):
+        Followup = self.env['customer.followup'].sudo()
+        today = fields.Date.context_today(self)
+        satisfaction_labels = dict(SATISFACTION_LEVELS)
+        for complaint in self:
+            # The call-back is what closing records: its card is done.
+            callbacks = Followup.search([
+                ('complaint_id', '=', complaint.id), ('kind', '=', 'complaint'),
+                ('state', 'in', ('todo', 'in_progress', 'waiting')),
+                ('occasion_key', '=', 'customer.complaint,%s' % complaint.id),
+            ])
+            if callbacks:
+                callbacks.action_mark_done(outcome=self.env._(
+                    "Complaint closed; customer satisfaction: %(level)s/5 (%(label)s)",
+                    level=complaint.satisfaction,
+                    label=satisfaction_labels[complaint.satisfaction]))
+        offers = self.sudo().filtered(lambda c: (c.better_offer or '').strip())
+        if offers:
+            Followup._create_occasion_cards([{
+                'kind': 'complaint',
+                'partner_id': complaint.partner_id.id,
+                'complaint_id': complaint.id,
+                'order_id': complaint.order_id.id,
+                'user_id': complaint.user_id.id,
+                'company_id': complaint.company_id.id,
+                'occasion_key': 'customer.complaint,%s,better_offer' % complaint.id,
+                'date_due': today,
+                'note': self.env._(
+                    "Better offer after complaint %(complaint)s: %(offer)s",
+                    complaint=complaint.name, offer=complaint.better_offer.strip()),
+            } for complaint in offers])
+
+    def _escalation_manager(self):
+        """Who hears about an escalated or overdue complaint: the leader of
+        the sales team, else the company's first sales administrator."""
+        self.ensure_one()
+        team = self.order_id.team_id or self.user_id.sale_team_id
+        if team.user_id:
+            return team.user_id
+        managers = self.env.ref('sales_team.group_sale_manager').sudo().all_user_ids.filtered(
+            lambda u: not u.share and u.active and self.company_id in u.company_ids
+            and u.id != self.env.ref('base.user_root').id)
+        return managers.sorted('id')[:1]
+
+    def _schedule_manager_activity(self, summary, note):
+        self.ensure_one()
+        manager = self._escalation_manager()
+        if not manager:
+            _logger.warning("Complaint %s: no sales manager to notify", self.name)
+            return self.env['mail.activity']
+        return self.sudo().activity_schedule(
+            'mail.mail_activity_data_todo',
+            date_deadline=fields.Date.context_today(self),
+            summary=summary,
+            note=note,
+            user_id=manager.id,
+        )
+
+    def _notify_new_portal_complaint(self):
+        """A complaint filed on the portal has nobody listening yet: put it
+        in the salesperson's activities, due by the reply deadline."""
+        for complaint in self.filtered('user_id'):
+            complaint.activity_schedule(
+                'mail.mail_activity_data_todo',
+                date_deadline=complaint.reply_deadline or fields.Date.context_today(complaint),
+                summary=self.env._("New complaint from the portal: listen and acknowledge"),
+                user_id=complaint.user_id.id,
+            )
+
+    @api.model
+    def _cron_alert_overdue_complaints(self):
+        """Daily: give the manager an activity for each open complaint past
+        its reply deadline that nobody escalated yet (once per deadline)."""
+        complaints = self.search(self._overdue_alert_domain())
+        IrCron = self.env['ir.cron']
+        remaining = len(complaints)
+        IrCron._commit_progress(remaining=remaining)
+        for batch in split_every(OVERDUE_BATCH_SIZE, complaints.ids, self.browse):
+            batch._alert_overdue()
+            remaining -= len(batch)
+            if not IrCron._commit_progress(len(batch), remaining=remaining) and remaining:
+                break
+
+    @api.model
+    def _overdue_alert_domain(self):
+        return [
+            ('state', 'in', OPEN_STATES),
+            ('escalated', '=', False),
+            ('reply_deadline', '<', fields.Date.context_today(self)),
+        ]
+
+    @api.private
+    def _alert_overdue(self):
+        # Re-read the conditions: another worker may have handled the batch.
+        complaints = self.filtered_domain(self._overdue_alert_domain()).filtered(
+            lambda c: c.overdue_alert_deadline != c.reply_deadline)
+        if not complaints:
+            return complaints
+        activity_type = self.env.ref('mail.mail_activity_data_todo')
+        model_id = self.env['ir.model']._get_id(self._name)
+        today = fields.Date.context_today(self)
+        managers = {}
+        vals_list = []
+        for complaint in complaints:
+            key = (complaint.order_id.team_id, complaint.user_id, complaint.company_id)
+            if key not in managers:
+                managers[key] = complaint._escalation_manager()
+            if not managers[key]:
+                _logger.warning("Complaint %s: no sales manager to notify", complaint.name)
+                continue
+            vals_list.append({
+                'activity_type_id': activity_type.id,
+                'res_model_id': model_id,
+                'res_id': complaint.id,
+                'user_id': managers[key].id,
+                'date_deadline': today,
+                'summary': self.env._("Overdue complaint %(complaint)s", complaint=complaint.name),
+                'note': self.env._(
+                    "The customer was promised an answer by %(deadline)s and the complaint is still open.",
+                    deadline=complaint.reply_deadline),
+            })
+        # One email per overdue complaint would bury the manager: the
+        # activity menu is the notification.
+        self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        by_deadline = defaultdict(lambda: self.browse())
+        for complaint in complaints:
+            by_deadline[complaint.reply_deadline] |= complaint
+        for deadline, group in by_deadline.items():
+            group.write({'overdue_alert_deadline': deadline})
+        return complaints

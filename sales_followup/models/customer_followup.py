@@ -1,0 +1,445 @@
+import logging
+import uuid
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_KINDS = [
+    ('thank_you', 'Thank You'),
+    ('delivery_check', 'Delivery Check'),
+    ('payment_reminder', 'Payment Reminder'),
+    ('payment_due', 'Payment Due'),
+    ('broken_promise', 'Broken Promise'),
+    ('review', 'Customer Review'),
+    ('birthday', 'Birthday'),
+    ('win_back', 'Win Back'),
+    ('reorder', 'Reorder'),
+    ('lost_quote', 'Lost Quotation'),
+    ('complaint', 'Complaint Follow-up'),
+    ('referral_ask', 'Ask for Referral'),
+    ('referrer_thanks', 'Thank Referrer'),
+]
+
+FOLLOWUP_STATES = [
+    ('todo', 'To Do'),
+    ('in_progress', 'In Progress'),
+    ('waiting', 'Waiting Customer'),
+    ('done', 'Done'),
+    ('cancelled', 'Cancelled'),
+]
+
+DUE_STATUSES = [
+    ('overdue', 'Overdue'),
+    ('today', 'Due Today'),
+    ('planned', 'Planned'),
+    ('closed', 'Closed'),
+]
+
+OPEN_STATES = ('todo', 'in_progress', 'waiting')
+COLLECTION_KINDS = ('payment_reminder', 'payment_due', 'broken_promise')
+
+# Errors that mean "another worker already created this occasion": they are
+# expected with several cron workers and are not failures.
+CONFLICT_ERRORS = (pg_errors.UniqueViolation, pg_errors.SerializationFailure)
+
+
+class CustomerFollowup(models.Model):
+    """A follow-up card: one piece of after-sales work on the board.
+
+    Cards are created by the daily cron (see ``customer.followup.generator``)
+    or by other features through :meth:`_create_occasion_cards`, which is the
+    one public entry point for creating cards in bulk::
+
+        self.env['customer.followup']._create_occasion_cards([{
+            'kind': 'complaint',
+            'partner_id': partner.id,
+            'occasion_key': 'customer.complaint,%s' % complaint.id,
+            'date_due': date,
+            ...  # any other field (user_id, order_id, note, ...)
+        }])
+
+    An *occasion* is identified by (kind, partner, occasion_key, company): the
+    source record (``'sale.order,42'``) or the period (``'birthday:2026'``).
+    A UNIQUE constraint guarantees that an occasion never gives two cards;
+    :meth:`_create_occasion_cards` silently skips occasions that already
+    exist, including ones created at the same moment by another worker.
+    """
+    _name = 'customer.followup'
+    _description = 'Follow-up Card'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _order = 'date_due, id'
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
+    kind = fields.Selection(selection=FOLLOWUP_KINDS, string="Kind", required=True, tracking=True, index=True)
+    partner_id = fields.Many2one(
+        comodel_name='res.partner', string="Customer", required=True, index=True, tracking=True)
+    commercial_partner_id = fields.Many2one(
+        comodel_name='res.partner', string="Commercial Entity", related='partner_id.commercial_partner_id',
+        store=True, index=True)
+    customer_grade = fields.Selection(
+        string="Grade", related='commercial_partner_id.customer_grade')
+    order_id = fields.Many2one(comodel_name='sale.order', string="Sales Order", index='btree_not_null')
+    invoice_id = fields.Many2one(
+        comodel_name='account.move', string="Invoice", index='btree_not_null',
+        domain=[('move_type', '=', 'out_invoice')])
+    complaint_id = fields.Many2one(  # complaints (issue 6)
+        comodel_name='customer.complaint', string="Complaint", index='btree_not_null', ondelete='cascade')
+    user_id = fields.Many2one(
+        comodel_name='res.users', string="Salesperson", index=True, tracking=True,
+        default=lambda self: self.env.user)
+    company_id = fields.Many2one(
+        comodel_name='res.company', string="Company", required=True, index=True,
+        default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
+    date_due = fields.Date(
+        string="Due Date", required=True, index=True, tracking=True,
+        default=fields.Date.context_today)
+    date_done = fields.Date(string="Done On", readonly=True, copy=False)
+    state = fields.Selection(
+        selection=FOLLOWUP_STATES, string="Status", required=True, default='todo',
+        tracking=True, index=True, group_expand=True, copy=False)
+    note = fields.Text(string="Notes")
+    outcome = fields.Text(string="Outcome", tracking=True, copy=False)
+    occasion_key = fields.Char(
+        string="Occasion", required=True, readonly=True, copy=False,
+        default=lambda self: self._default_occasion_key(),
+        help="What this card is about: the source record or the period. "
+             "The same occasion never gives two cards.")
+    source_document = fields.Char(string="Source Document", compute='_compute_source_document')
+    promise_date = fields.Date(string="Promised Payment Date", tracking=True, copy=False)
+    promise_amount = fields.Monetary(string="Promised Amount", currency_field='currency_id', copy=False)
+    promise_residual = fields.Monetary(
+        string="Amount Due When Promised", currency_field='currency_id', copy=False, readonly=True,
+        help="The invoice's amount due when the promise was recorded; the promise is kept once "
+             "the customer has paid the promised amount from there.")
+    invoice_residual = fields.Monetary(
+        string="Invoice Amount Due", related='invoice_id.amount_residual', currency_field='currency_id')
+    lost_reason = fields.Text(string="Lost Reason", related='order_id.followup_lost_reason')
+    new_approach = fields.Text(string="New Approach", related='order_id.followup_new_approach')
+    suggested_product_ids = fields.Many2many(
+        comodel_name='product.product', string="Suggested Products", copy=False)
+    due_status = fields.Selection(selection=DUE_STATUSES, string="Due Status", compute='_compute_due_status')
+    can_start = fields.Boolean(compute='_compute_can_actions')
+    can_wait = fields.Boolean(compute='_compute_can_actions')
+    can_done = fields.Boolean(compute='_compute_can_actions')
+    can_cancel = fields.Boolean(compute='_compute_can_actions')
+    can_promise = fields.Boolean(compute='_compute_can_actions')
+
+    _occasion_uniq = models.Constraint(
+        'UNIQUE(kind, partner_id, occasion_key, company_id)',
+        "This occasion already has a follow-up card.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _default_occasion_key(self):
+        # Cards made by hand are their own occasion: a fresh key per card.
+        return 'manual:%s' % uuid.uuid4().hex
+
+    @api.depends('order_id', 'invoice_id')
+    def _compute_source_document(self):
+        for card in self:
+            card.source_document = card.invoice_id.name or card.order_id.name or False
+
+    @api.depends('state', 'date_due')
+    @api.depends_context('tz')
+    def _compute_due_status(self):
+        today = fields.Date.context_today(self)
+        for card in self:
+            if card.state not in OPEN_STATES:
+                card.due_status = 'closed'
+            elif card.date_due < today:
+                card.due_status = 'overdue'
+            elif card.date_due == today:
+                card.due_status = 'today'
+            else:
+                card.due_status = 'planned'
+
+    @api.depends('state', 'kind', 'invoice_id')
+    def _compute_can_actions(self):
+        for card in self:
+            is_open = card.state in OPEN_STATES
+            card.can_start = card.state in ('todo', 'waiting')
+            card.can_wait = card.state in ('todo', 'in_progress')
+            card.can_done = is_open
+            card.can_cancel = is_open
+            card.can_promise = is_open and card.kind in COLLECTION_KINDS and bool(card.invoice_id)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains('promise_amount')
+    def _check_promise_amount(self):
+        for card in self:
+            if card.promise_amount < 0:
+                raise ValidationError(self.env._("A promised amount cannot be negative."))
+
+    @api.constrains('partner_id', 'company_id')
+    def _check_partner_company(self):
+        for card in self:
+            if card.partner_id.company_id and card.partner_id.company_id != card.company_id:
+                raise ValidationError(self.env._(
+                    "Card %(card)s belongs to %(company)s but its customer belongs to another company.",
+                    card=card.name, company=card.company_id.name))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if vals.get('name', '/') == '/']
+        if missing:
+            for vals, name in zip(missing, self._next_card_names(len(missing))):
+                vals['name'] = name
+        cards = super().create(vals_list)
+        cards._schedule_card_activities()
+        return cards
+
+    def write(self, vals):
+        newly_done = self.browse()
+        if vals.get('state') == 'done':
+            newly_done = self.filtered(lambda c: c.state != 'done')
+            if 'date_done' not in vals:
+                vals = dict(vals, date_done=fields.Date.context_today(self))
+        res = super().write(vals)
+        newly_done._on_cards_done()
+        if self.env.context.get('followup_skip_activity_sync'):
+            return res
+        if 'state' in vals:
+            if vals['state'] == 'done':
+                self._followup_activities()._action_done(feedback=vals.get('outcome') or False)
+            elif vals['state'] == 'cancelled':
+                self._followup_activities().unlink()
+            else:
+                self._schedule_card_activities()
+        if {'user_id', 'date_due', 'promise_date'} & vals.keys():
+            self._sync_activity_fields()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        self._ensure_state(('todo', 'waiting'), self.env._("Only cards to do or waiting can be started."))
+        self.write({'state': 'in_progress'})
+
+    def action_wait(self):
+        self._ensure_state(('todo', 'in_progress'), self.env._("Only cards to do or in progress can wait for the customer."))
+        self.write({'state': 'waiting'})
+
+    def action_cancel(self):
+        self._ensure_state(OPEN_STATES, self.env._("Only open cards can be cancelled."))
+        self.write({'state': 'cancelled'})
+
+    def action_open_done_wizard(self):
+        self._ensure_state(OPEN_STATES, self.env._("This card is already closed."))
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Mark Done"),
+            'res_model': 'customer.followup.done.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_followup_ids': self.ids},
+        }
+
+    def action_open_promise_wizard(self):
+        self.ensure_one()
+        self._ensure_collection_card()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': self.env._("Record Promise to Pay"),
+            'res_model': 'customer.followup.promise.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_followup_id': self.id, 'default_invoice_id': self.invoice_id.id},
+        }
+
+    def action_mark_done(self, outcome=False):
+        """Close open cards with an optional outcome (used by the wizard and
+        when the card's activity is marked done)."""
+        self._ensure_state(OPEN_STATES, self.env._("This card is already closed."))
+        vals = {'state': 'done'}
+        if outcome:
+            vals['outcome'] = outcome
+        self.write(vals)
+        return True
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
+
+    @api.private
+    def _ensure_state(self, states, message):
+        if any(card.state not in states for card in self):
+            raise UserError(message)
+
+    @api.private
+    def _ensure_collection_card(self):
+        for card in self:
+            if card.kind not in COLLECTION_KINDS or not card.invoice_id:
+                raise UserError(self.env._("A promise to pay can only be recorded on a collection card with an invoice."))
+            if card.state not in OPEN_STATES:
+                raise UserError(self.env._("This card is already closed."))
+
+    @api.model
+    def _next_card_names(self, count):
+        """``count`` sequence names in one query: the cron creates thousands of
+        cards and must not pay a query per name."""
+        sequence = self.env['ir.sequence'].sudo().search([
+            ('code', '=', 'customer.followup'),
+            ('company_id', 'in', [self.env.company.id, False]),
+        ], order='company_id', limit=1)
+        if not sequence:
+            return ['/'] * count
+        if sequence.implementation == 'standard' and not sequence.use_date_range:
+            self.env.cr.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                ['ir_sequence_%03d' % sequence.id, count])
+            return [sequence.get_next_char(number) for number, in self.env.cr.fetchall()]
+        return [sequence._next() for _i in range(count)]
+
+    def _followup_activities(self):
+        activity_type = self.env.ref('sales_followup.mail_activity_type_followup', raise_if_not_found=False)
+        return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def _schedule_card_activities(self):
+        """Give each open card with a user exactly one follow-up activity."""
+        activity_type = self.env.ref('sales_followup.mail_activity_type_followup', raise_if_not_found=False)
+        if not activity_type:
+            return
+        cards = self.filtered(lambda c: c.state in OPEN_STATES and c.user_id)
+        if not cards:
+            return
+        has_activity = self.env['mail.activity'].sudo().search([
+            ('res_model', '=', self._name), ('res_id', 'in', cards.ids),
+            ('activity_type_id', '=', activity_type.id),
+        ]).mapped('res_id')
+        kinds = dict(self._fields['kind']._description_selection(self.env))
+        model_id = self.env['ir.model']._get_id(self._name)
+        vals_list = [{
+            'activity_type_id': activity_type.id,
+            'summary': '%s: %s' % (kinds[card.kind], card.partner_id.display_name),
+            'automated': True,
+            'date_deadline': card.promise_date or card.date_due,
+            'res_model_id': model_id,
+            'res_id': card.id,
+            'user_id': card.user_id.id,
+        } for card in cards if card.id not in has_activity]
+        if vals_list:
+            # Notifying by mail for thousands of cron cards would spam the team:
+            # the activity menu is the notification.
+            self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _sync_activity_fields(self):
+        for card in self:
+            activities = card._followup_activities()
+            if activities:
+                activities.with_context(mail_activity_quick_update=True).write({
+                    'user_id': card.user_id.id,
+                    'date_deadline': card.promise_date or card.date_due,
+                })
+            else:
+                card._schedule_card_activities()
+
+    def _on_cards_done(self):
+        """Side effects of finishing a card, whichever way it was finished."""
+        today = fields.Date.context_today(self)
+        for card in self.filtered(lambda c: c.kind == 'review'):
+            partner = card.commercial_partner_id.sudo().with_company(card.company_id)
+            cadence = card._review_cadence_days()
+            if not cadence or (partner.next_review_date and partner.next_review_date > card.date_due):
+                continue
+            next_date = (partner.next_review_date or card.date_due) + timedelta(days=cadence)
+            # After a long absence, do not pile up catch-up reviews: restart
+            # the cadence from today.
+            if next_date <= today:
+                next_date = today + timedelta(days=cadence)
+            partner.next_review_date = next_date
+
+    def _review_cadence_days(self):
+        self.ensure_one()
+        grade = self.commercial_partner_id.with_company(self.company_id).customer_grade
+        if not grade:
+            return 0
+        return self.company_id['followup_review_days_%s' % grade]
+
+    @api.model
+    def _create_occasion_cards(self, vals_list):
+        """Create the cards of ``vals_list``, skipping occasions that already
+        have a card (also when another worker creates them concurrently).
+
+        Each dict needs ``kind``, ``partner_id``, ``occasion_key`` and
+        ``date_due``; ``company_id`` defaults to the current company. A record
+        that raises is logged and skipped; if every record of a batch of
+        several fails, the error is systematic and is raised.
+
+        :return: the created cards
+        """
+        company_id = self.env.company.id
+        todo, seen = [], set()
+        for vals in vals_list:
+            vals = dict(vals, company_id=vals.get('company_id') or company_id)
+            key = self._occasion_tuple(vals)
+            if key not in seen:
+                seen.add(key)
+                todo.append(vals)
+        existing = self._existing_occasions([self._occasion_tuple(vals) for vals in todo])
+        todo = [vals for vals in todo if self._occasion_tuple(vals) not in existing]
+        if not todo:
+            return self.browse()
+        create_ctx = dict(
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True,
+            tracking_disable=True)
+        cards = self.with_context(**create_ctx)
+        try:
+            with self.env.cr.savepoint():
+                return cards.create(todo)
+        except Exception:  # noqa: BLE001 - retried record by record below to isolate the culprit
+            _logger.info("Follow-up batch of %s cards failed, retrying card by card", len(todo))
+        created = self.browse()
+        failures = []
+        for vals in todo:
+            try:
+                with self.env.cr.savepoint():
+                    created |= cards.create([vals])
+            except CONFLICT_ERRORS:
+                _logger.info("Follow-up occasion %s already created by another worker", self._occasion_tuple(vals))
+            except Exception as error:  # noqa: BLE001 - one bad record must not stop the batch
+                _logger.exception("Follow-up occasion %s skipped", self._occasion_tuple(vals))
+                failures.append(error)
+        if failures and len(failures) == len(todo) and len(todo) > 1:
+            raise failures[0]
+        return created
+
+    @api.model
+    def _occasion_tuple(self, vals):
+        return (vals['kind'], vals['partner_id'], vals['occasion_key'], vals['company_id'])
+
+    @api.model
+    def _existing_occasions(self, occasions):
+        if not occasions:
+            return set()
+        self.env.cr.execute("""
+            SELECT f.kind, f.partner_id, f.occasion_key, f.company_id
+              FROM customer_followup f
+              JOIN (SELECT * FROM unnest(%s::varchar[], %s::int[], %s::varchar[], %s::int[]))
+                AS o(kind, partner_id, occasion_key, company_id)
+                ON f.kind = o.kind AND f.partner_id = o.partner_id
+               AND f.occasion_key = o.occasion_key AND f.company_id = o.company_id
+        """, [list(column) for column in zip(*occasions)])
+        return set(self.env.cr.fetchall())
+
+    @api.model
+    def _cron_generate_followups(self):
+        self.env['customer.followup.generator']._generate_followups()

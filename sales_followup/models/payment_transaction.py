@@ -1,0 +1,16 @@
+from odoo import models
+
+
+# ----------------------------------------------------------------------
+# Credit control (issue 5): an online payment never confirms an order past
+# the credit limit (the credit check puts it pending instead, see
+# sale.order._credit_enforce); such an order must not be reported as
+# confirmed, so the customer still gets the "payment received" mail.
+# ----------------------------------------------------------------------
+class PaymentTransactionCredit(models.Model):
+    _inherit = 'payment.transaction'
+
+    def _check_amount_and_confirm_order(self):
+        confirmed_orders = super()._check_amount_and_confirm_order()
+        return confirmed_orders.filtered(lambda order: order.state == 'sale')
+# --- end credit control section ----------------------------------------

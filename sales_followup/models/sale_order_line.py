@@ -1,0 +1,31 @@
+from odoo import api, models
+
+from .sale_order import CREDIT_DEFERRED_ORDERS
+
+
+# ----------------------------------------------------------------------
+# Credit control (issue 5): a line added to or raised on a confirmed order
+# makes its total grow, which the credit check must see even when the line
+# is written directly (RPC) rather than through the order form.
+# ----------------------------------------------------------------------
+class SaleOrderLineCredit(models.Model):
+    _inherit = 'sale.order.line'
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = self.env['sale.order'].browse(
+            {vals['order_id'] for vals in vals_list if vals.get('order_id')})
+        totals = orders._credit_confirmed_totals()
+        lines = super().create(vals_list)
+        if totals:
+            orders._credit_check_growth(totals)
+        return lines
+
+    def write(self, vals):
+        orders = self.order_id
+        totals = orders._credit_confirmed_totals()
+        result = super().write(vals)
+        if totals:
+            orders._credit_check_growth(totals)
+        return result
+# --- end credit control section ----------------------------------------

@@ -1,0 +1,95 @@
+import { registry } from "@web/core/registry";
+
+const current = (label) =>
+    `.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("${label}")`;
+
+registry.category("web_tour.tours").add("sales_followup_complaint_internal", {
+    steps: () => [
+        {
+            content: "The board shows every state as a column, even empty ones",
+            trigger: '.o_kanban_group .o_column_title:contains("Solution Proposed")',
+        },
+        {
+            content: "The overdue complaint is highlighted",
+            trigger: '.o_kanban_record:contains("Tour Overdue Customer") .o_complaint_overdue_badge',
+        },
+        {
+            content: "Open the new complaint",
+            trigger: '.o_kanban_record:contains("Tour Lamp Customer")',
+            run: "click",
+        },
+        {
+            content: "Listen and acknowledge",
+            trigger: '.o_form_view button[name="action_acknowledge"]',
+            run: "click",
+        },
+        {
+            content: "Establish the facts",
+            trigger: `${current("Acknowledged")}`,
+        },
+        {
+            trigger: '.o_form_view button[name="action_investigate"]',
+            run: "click",
+        },
+        {
+            content: "Investigating",
+            trigger: `${current("Investigating")}`,
+        },
+        {
+            content: "Who is responsible",
+            trigger: '.o_form_view .o_field_widget[name="responsibility"] .o_select_menu_toggler',
+            run: "click",
+        },
+        {
+            trigger: '.o_select_menu_menu .o_select_menu_item:contains("Delivery Staff")',
+            run: "click",
+        },
+        {
+            content: "The agreed solution",
+            trigger: '.o_form_view .o_field_widget[name="solution"] textarea',
+            run: "edit Send a new lamp by express",
+        },
+        {
+            content: "Propose it",
+            trigger: '.o_form_view button[name="action_propose"]',
+            run: "click",
+        },
+        {
+            content: "Proposed",
+            trigger: `${current("Solution Proposed")}`,
+        },
+        {
+            content: "Carry it out",
+            trigger: '.o_form_view button[name="action_resolve"]',
+            run: "click",
+        },
+        {
+            content: "Resolved",
+            trigger: `${current("Resolved")}`,
+        },
+        {
+            content: "Call the customer back",
+            trigger: '.o_form_view button[name="action_open_close_wizard"]',
+            run: "click",
+        },
+        {
+            content: "Very satisfied",
+            trigger: '.modal div[name="satisfaction"] input[data-value="5"]',
+            run: "click",
+        },
+        {
+            content: "A better offer",
+            trigger: '.modal div[name="better_offer"] textarea',
+            run: "edit Offer the LED model",
+        },
+        {
+            content: "Close the complaint",
+            trigger: '.modal button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            content: "Closed",
+            trigger: `${current("Closed")}`,
+        },
+    ],
+});

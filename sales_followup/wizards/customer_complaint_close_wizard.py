@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+from ..models.customer_complaint import SATISFACTION_LEVELS
+
+
+class CustomerComplaintCloseWizard(models.TransientModel):
+    """Step 6 of the procedure: the call-back. Record how satisfied the
+    customer is and, if there is one, the better offer to make them."""
+    _name = 'customer.complaint.close.wizard'
+    _description = 'Close Complaint'
+
+    complaint_id = fields.Many2one(comodel_name='customer.complaint', string="Complaint", required=True)
+    satisfaction = fields.Selection(selection=SATISFACTION_LEVELS, string="Customer Satisfaction", required=True)
+    better_offer = fields.Text(
+        string="Better Offer",
+        help="Something better we can offer this customer now; it becomes a follow-up card for the salesperson.")
+
+    def action_confirm(self):
+        self.ensure_one()
+        complaint = self.complaint_id
+        complaint._ensure_state(('resolved',), self.env._(
+            "Only resolved complaints can be closed: resolve it first."))
+        complaint.write({'satisfaction': self.satisfaction, 'better_offer': self.better_offer or False})
+        complaint.action_close()
+        return {'type': 'ir.actions.act_window_close'}

@@ -1,0 +1,17 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class CustomerFollowupDoneWizard(models.TransientModel):
+    _name = 'customer.followup.done.wizard'
+    _description = 'Mark Follow-up Done'
+
+    followup_ids = fields.Many2many(comodel_name='customer.followup', string="Follow-up Cards", required=True)
+    outcome = fields.Text(string="Outcome", required=True, help="What came out of it: kept for the next person.")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.outcome or '').strip():
+            raise UserError(self.env._("Describe the outcome before marking the card done."))
+        self.followup_ids.action_mark_done(outcome=self.outcome.strip())
+        return {'type': 'ir.actions.act_window_close'}

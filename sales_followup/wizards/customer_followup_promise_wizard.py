@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from ..models.customer_followup import COLLECTION_KINDS, OPEN_STATES
+
+
+class CustomerFollowupPromiseWizard(models.TransientModel):
+    _name = 'customer.followup.promise.wizard'
+    _description = 'Record Promise to Pay'
+
+    followup_id = fields.Many2one(comodel_name='customer.followup', string="Follow-up Card")
+    invoice_id = fields.Many2one(comodel_name='account.move', string="Invoice", required=True)
+    currency_id = fields.Many2one(related='invoice_id.company_currency_id', string="Currency")
+    amount_due = fields.Monetary(string="Amount Due", compute='_compute_amount_due', currency_field='currency_id')
+    promise_date = fields.Date(string="Promised Payment Date", required=True)
+    promise_amount = fields.Monetary(
+        string="Promised Amount", currency_field='currency_id',
+        help="Leave empty when the customer promised to pay everything that is due.")
+
+    @api.depends('invoice_id')
+    def _compute_amount_due(self):
+        for wizard in self:
+            wizard.amount_due = wizard.invoice_id.amount_residual_signed
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._ensure_valid_promise()
+        card = self.followup_id or self._find_or_create_card()
+        card.write({
+            'promise_date': self.promise_date,
+            'promise_amount': self.promise_amount or self.amount_due,
+            'promise_residual': self.amount_due,
+            'state': 'waiting',
+        })
+        card.message_post(body=self.env._(
+            "Promise to pay %(amount)s by %(date)s.",
+            amount=card.currency_id.format(card.promise_amount),
+            date=fields.Date.to_string(self.promise_date)))
+        return {'type': 'ir.actions.act_window_close'}
+
+    def _ensure_valid_promise(self):
+        self.invoice_id._ensure_promise_possible()
+        if self.followup_id:
+            self.followup_id._ensure_collection_card()
+            if self.followup_id.invoice_id != self.invoice_id:
+                raise UserError(self.env._("The card and the invoice do not match."))
+        if self.promise_date < fields.Date.context_today(self):
+            raise UserError(self.env._("A promise to pay needs a date from today on, not in the past."))
+        if self.promise_amount < 0:
+            raise UserError(self.env._("A promised amount cannot be negative."))
+        if float_compare(self.promise_amount, self.amount_due, precision_rounding=self.currency_id.rounding) > 0:
+            raise UserError(self.env._(
+                "The promised amount (%(promised)s) is more than the amount due (%(due)s).",
+                promised=self.currency_id.format(self.promise_amount),
+                due=self.currency_id.format(self.amount_due)))
+
+    def _find_or_create_card(self):
+        invoice = self.invoice_id
+        cards = self.env['customer.followup'].search([
+            ('invoice_id', '=', invoice.id), ('kind', 'in', COLLECTION_KINDS),
+        ], order='id desc')
+        card = cards.filtered(lambda c: c.state in OPEN_STATES)[:1] or cards[:1]
+        if card:
+            return card
+        today = fields.Date.context_today(self)
+        kind = 'payment_due' if invoice.invoice_date_due and invoice.invoice_date_due <= today else 'payment_reminder'
+        return self.env['customer.followup']._create_occasion_cards([{
+            'kind': kind,
+            'partner_id': invoice.commercial_partner_id.id,
+            'occasion_key': 'account.move,%s' % invoice.id,
+            'invoice_id': invoice.id,
+            'date_due': today,
+            'user_id': (invoice.invoice_user_id or invoice.commercial_partner_id.user_id or self.env.user).id,
+            'company_id': invoice.company_id.id,
+        }])
