@@ -23,3 +23,4 @@ from . import test_complaint_portal  # complaints (issue 6)
 from . import test_credit_concurrency  # credit control (issue 5)
 from . import test_credit_tours  # credit control (issue 5)
 from . import test_complaint_performance  # complaints (issue 6)
+from . import test_translations
