@@ -36,12 +36,19 @@ if [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQ_STAMP" ]; then
     echo "$REQ_STAMP" > "$VENV/.requirements"
 fi
 
+# Install Debian packages; a fresh machine may have empty package lists.
+apt_install() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
+        || { as_root apt-get update -q >/dev/null 2>&1 \
+             && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+}
+
 # --- PostgreSQL --------------------------------------------------------------
 pg_ok() { psql -d postgres -tAc 'select 1' >/dev/null 2>&1; }
 if ! pg_ok; then
     if ! command -v pg_lsclusters >/dev/null || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
         echo "setup: installing PostgreSQL"
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+        apt_install postgresql \
             || die "could not install PostgreSQL." "sudo apt-get update && sudo apt-get install postgresql"
     fi
     read -r PG_VER PG_CLUSTER _ < <(pg_lsclusters -h | head -1)
@@ -60,9 +67,7 @@ fi
 # --- Chromium for browser tours ---------------------------------------------
 if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
     echo "setup: installing Chromium"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
-        || { as_root apt-get update -q >/dev/null 2>&1 \
-             && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+    apt_install chromium \
         || die "could not install Chromium." "sudo apt-get update && sudo apt-get install chromium"
 fi
 
