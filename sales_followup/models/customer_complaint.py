@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from pytz import timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -86,6 +88,27 @@ SATISFACTION_LEVELS = [
 
 # States in which the complaint still waits for us.
 OPEN_STATES = ('new', 'acknowledged', 'investigating', 'proposed')
+
+# The action that moves a complaint into each state, and the states it may
+# come from. Nothing moves a complaint back to 'new'.
+TRANSITIONS = {
+    'acknowledged': ('action_acknowledge', ('new',)),
+    'investigating': ('action_investigate', ('acknowledged',)),
+    'proposed': ('action_propose', ('acknowledged', 'investigating')),
+    'resolved': ('action_resolve', ('acknowledged', 'investigating', 'proposed')),
+    'closed': ('action_close', ('resolved',)),
+    'cancelled': ('action_cancel', OPEN_STATES),
+}
+
+# Written by the workflow actions only: set directly (RPC, import), they
+# would forge who escalated, or when the customer got an answer.
+WORKFLOW_FIELDS = frozenset({
+    'escalated', 'escalated_by_id', 'escalated_date', 'escalation_reason',
+    'date_acknowledged', 'date_resolved', 'date_closed', 'overdue_alert_deadline',
+})
+
+# Context key the actions set on their own writes.
+WORKFLOW_CONTEXT_KEY = 'complaint_workflow'
 
 # Kanban highlight colour per severity (Odoo colour indexes: 1 red,
 # 2 orange, 4 light blue, 10 green).
@@ -233,12 +256,18 @@ class CustomerComplaint(models.Model):
 
     @api.depends('severity', 'date_received', 'company_id')
     def _compute_reply_deadline(self):
+        # Complaints received the same day with the same severity share a
+        # deadline: plan it once, the calendar reads the holidays each time.
+        deadlines = {}
         for complaint in self:
             # Once acknowledged, the date was promised to the customer: a
             # later change of severity must not move it.
             if complaint.state not in ('new', False) and complaint.reply_deadline:
                 continue
-            complaint.reply_deadline = complaint._severity_reply_deadline()
+            key = (complaint.date_received, complaint.severity, complaint.company_id)
+            if key not in deadlines:
+                deadlines[key] = complaint._severity_reply_deadline()
+            complaint.reply_deadline = deadlines[key]
 
     @api.depends('date_received', 'date_resolved')
     def _compute_resolution_days(self):
@@ -327,12 +356,46 @@ class CustomerComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get('state', 'new') != 'new' or any(vals.get(name) for name in WORKFLOW_FIELDS):
+                    raise UserError(self.env._(
+                        "A complaint starts as New: use the workflow buttons to move it on."))
         for vals in vals_list:
             if vals.get('name', '/') == '/':
                 company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
                 vals['name'] = self.env['ir.sequence'].with_company(company).next_by_code(
                     'customer.complaint') or '/'
         return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        from_workflow = self.env.context.get(WORKFLOW_CONTEXT_KEY)
+        if not from_workflow:
+            forged = WORKFLOW_FIELDS.intersection(vals)
+            if forged:
+                raise UserError(self.env._(
+                    "%(fields)s can only be set by the complaint's workflow buttons.",
+                    fields=', '.join(sorted(self._fields[name]._description_string(self.env) for name in forged))))
+        if 'state' not in vals:
+            return super().write(vals)
+        target = vals['state']
+        moving = self.filtered(lambda complaint: complaint.state != target)
+        if from_workflow:
+            moving._ensure_transition(target)
+            return super().write(vals)
+        # The guards read the values written along with the state: check
+        # them once those are in, in the action.
+        moving._ensure_transition(target, guards=False)
+        # A state set directly (kanban drag and drop, RPC) goes through its
+        # action, so that the guards, dates, emails and cards all follow.
+        other_vals = {name: value for name, value in vals.items() if name != 'state'}
+        if other_vals:
+            super().write(other_vals)
+        if moving:
+            getattr(moving, TRANSITIONS[target][0])()
+        return True
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new_or_cancelled(self):
@@ -348,7 +411,7 @@ class CustomerComplaint(models.Model):
         """Step 1: we listened; tell the customer by when they get an answer."""
         self._ensure_state(('new',), self.env._("Only new complaints can be acknowledged."))
         for complaint in self:
-            complaint.write({
+            complaint._workflow_write({
                 'state': 'acknowledged',
                 'date_acknowledged': fields.Datetime.now(),
                 'reply_deadline': complaint.reply_deadline or complaint._severity_reply_deadline(),
@@ -360,14 +423,14 @@ class CustomerComplaint(models.Model):
     def action_investigate(self):
         self._ensure_state(('acknowledged',), self.env._(
             "Only acknowledged complaints can be investigated."))
-        self.write({'state': 'investigating'})
+        self._workflow_write({'state': 'investigating'})
         return True
 
     def action_propose(self):
         self._ensure_state(('acknowledged', 'investigating'), self.env._(
             "A solution can only be proposed on an acknowledged complaint under investigation."))
         self._ensure_solution()
-        self.write({'state': 'proposed'})
+        self._workflow_write({'state': 'proposed'})
         return True
 
     def action_resolve(self):
@@ -375,7 +438,7 @@ class CustomerComplaint(models.Model):
             "Only acknowledged complaints that are still open can be resolved."))
         self._ensure_responsibility()
         self._ensure_solution()
-        self.write({'state': 'resolved', 'date_resolved': fields.Datetime.now()})
+        self._workflow_write({'state': 'resolved', 'date_resolved': fields.Datetime.now()})
         self._create_complaint_followups()
         self._send_customer_email('sales_followup.mail_template_complaint_resolved')
         return True
@@ -384,14 +447,14 @@ class CustomerComplaint(models.Model):
         self._ensure_state(('resolved',), self.env._(
             "Only resolved complaints can be closed: resolve it first."))
         self._ensure_satisfaction()
-        self.write({'state': 'closed', 'date_closed': fields.Datetime.now()})
+        self._workflow_write({'state': 'closed', 'date_closed': fields.Datetime.now()})
         self._on_complaints_closed()
         return True
 
     def action_cancel(self):
         self._ensure_state(OPEN_STATES, self.env._(
             "Resolved, closed or cancelled complaints cannot be cancelled."))
-        self.write({'state': 'cancelled'})
+        self._workflow_write({'state': 'cancelled'})
         self.activity_unlink(['mail.mail_activity_data_todo'])
         return True
 
@@ -405,7 +468,7 @@ class CustomerComplaint(models.Model):
                 raise UserError(self.env._(
                     "Say why complaint %(complaint)s is escalated.", complaint=complaint.name))
         for complaint, why in reasons.items():
-            complaint.write({
+            complaint._workflow_write({
                 'escalated': True,
                 'escalated_by_id': self.env.user.id,
                 'escalated_date': fields.Datetime.now(),
@@ -460,6 +523,34 @@ class CustomerComplaint(models.Model):
             raise UserError(message)
 
     @api.private
+    def _ensure_transition(self, target, guards=True):
+        """The rules of moving into ``target``, whoever asks: an action, a
+        kanban drag and drop or a plain ``write`` over RPC."""
+        if not self:
+            return
+        state_labels = dict(self._fields['state']._description_selection(self.env))
+        if target not in TRANSITIONS:
+            raise UserError(self.env._(
+                "A complaint cannot be moved back to %(state)s.", state=state_labels.get(target, target)))
+        wrong = self.filtered(lambda complaint: complaint.state not in TRANSITIONS[target][1])
+        if wrong:
+            raise UserError(self.env._(
+                "Complaint %(complaint)s is %(state)s: it cannot be moved to %(target)s.",
+                complaint=wrong[0].name, state=state_labels[wrong[0].state], target=state_labels[target]))
+        if not guards:
+            return
+        if target == 'resolved':
+            self._ensure_responsibility()
+        if target in ('proposed', 'resolved'):
+            self._ensure_solution()
+        if target == 'closed':
+            self._ensure_satisfaction()
+
+    @api.private
+    def _workflow_write(self, vals):
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: True}).write(vals)
+
+    @api.private
     def _ensure_can_escalate(self):
         self._ensure_state(OPEN_STATES, self.env._("Only open complaints can be escalated."))
         escalated = self.filtered('escalated')
@@ -502,7 +593,17 @@ class CustomerComplaint(models.Model):
 
     @api.model
     def _add_working_days(self, start, days, company):
+        """``start`` plus ``days`` working days of the company's calendar,
+        public holidays excluded."""
         calendar = company.resource_calendar_id
+        if days > 0 and calendar:
+            tz = timezone(calendar.tz or 'UTC')
+            # plan_days counts its first day when it is worked: start the day
+            # after reception, which is not a day of work on the answer yet.
+            first = tz.localize(datetime.combine(start + timedelta(days=1), time.min))
+            end = calendar.plan_days(days, first, compute_leaves=True)
+            if end:
+                return end.astimezone(tz).date()
         working_weekdays = {int(day) for day in calendar.attendance_ids.mapped('dayofweek')} or {0, 1, 2, 3, 4}
         date = start
         while days > 0:
@@ -577,7 +678,8 @@ class CustomerComplaint(models.Model):
         the sales team, else the company's first sales administrator."""
         self.ensure_one()
         team = self.order_id.team_id or self.user_id.sale_team_id
-        if team.user_id:
+        # A leader who cannot open this company's records cannot act on it.
+        if team.user_id and self.company_id in team.user_id.sudo().company_ids:
             return team.user_id
         managers = self.env.ref('sales_team.group_sale_manager').sudo().all_user_ids.filtered(
             lambda u: not u.share and u.active and self.company_id in u.company_ids
@@ -668,5 +770,5 @@ class CustomerComplaint(models.Model):
         for complaint in complaints:
             by_deadline[complaint.reply_deadline] |= complaint
         for deadline, group in by_deadline.items():
-            group.write({'overdue_alert_deadline': deadline})
+            group._workflow_write({'overdue_alert_deadline': deadline})
         return complaints

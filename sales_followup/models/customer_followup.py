@@ -191,6 +191,18 @@ class CustomerFollowup(models.Model):
                     "Card %(card)s belongs to %(company)s but its customer belongs to another company.",
                     card=card.name, company=card.company_id.name))
 
+    @api.constrains('order_id', 'invoice_id', 'company_id')
+    def _check_documents_company(self):
+        # A card of one company pointing at another company's order or
+        # invoice would leak that document to the other company's board.
+        # Read as superuser: the check must not depend on who creates the card.
+        for card in self.sudo():
+            for document in (card.order_id, card.invoice_id):
+                if document and document.company_id != card.company_id:
+                    raise ValidationError(self.env._(
+                        "Card %(card)s belongs to %(company)s but %(document)s belongs to another company.",
+                        card=card.name, company=card.company_id.name, document=document.display_name))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -344,7 +356,11 @@ class CustomerFollowup(models.Model):
     def _sync_activity_fields(self):
         for card in self:
             activities = card._followup_activities()
-            if activities:
+            if activities and not card.user_id:
+                # Nobody to remind: like a card created without a user, an
+                # unassigned card carries no activity.
+                activities.unlink()
+            elif activities:
                 activities.with_context(mail_activity_quick_update=True).write({
                     'user_id': card.user_id.id,
                     'date_deadline': card.promise_date or card.date_due,

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .sale_order import CREDIT_PAYMENT_CONFIRMATION
+
 
 # ----------------------------------------------------------------------
 # Credit control (issue 5): an online payment never confirms an order past
@@ -11,6 +13,13 @@ class PaymentTransactionCredit(models.Model):
     _inherit = 'payment.transaction'
 
     def _check_amount_and_confirm_order(self):
-        confirmed_orders = super()._check_amount_and_confirm_order()
+        # A cursor flag, not a context key: no RPC caller can set it.
+        cache = self.env.cr.cache
+        outer = cache.get(CREDIT_PAYMENT_CONFIRMATION)
+        cache[CREDIT_PAYMENT_CONFIRMATION] = True
+        try:
+            confirmed_orders = super()._check_amount_and_confirm_order()
+        finally:
+            cache[CREDIT_PAYMENT_CONFIRMATION] = outer
         return confirmed_orders.filtered(lambda order: order.state == 'sale')
 # --- end credit control section ----------------------------------------

@@ -57,11 +57,23 @@ CREDIT_APPROVAL_STATES = [
     ('rejected', 'Rejected'),
 ]
 # Written by the credit check (as superuser) or by credit controllers only.
-CREDIT_PROTECTED_ORDER_FIELDS = ('credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount')
+CREDIT_PROTECTED_ORDER_FIELDS = (
+    'credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount', 'credit_reject_reason',
+)
 # Key of env.cr.cache holding the ids of orders whose write is in progress:
 # their lines are checked once, when the order write ends. A cursor
 # attribute, not a context key, so no caller can set it.
 CREDIT_DEFERRED_ORDERS = 'sales_followup_credit_deferred_order_ids'
+# Key of env.cr.cache holding the ids of orders that action_confirm has
+# just passed through the credit check: only their state may become 'sale'
+# without a second check. Anything else writing the state (an RPC
+# ``write({'state': 'sale'})``) is checked on its own.
+CREDIT_CONFIRMING_ORDERS = 'sales_followup_credit_confirming_order_ids'
+# Key of env.cr.cache set while an online payment confirms its order: the
+# payment is taken whoever runs its post-processing (a cron, the customer,
+# an accountant clicking "Post-process"), so a refusal must put the order
+# pending rather than raise and undo the payment's processing.
+CREDIT_PAYMENT_CONFIRMATION = 'sales_followup_credit_payment_confirmation'
 
 
 class SaleOrderCredit(models.Model):
@@ -146,32 +158,63 @@ class SaleOrderCredit(models.Model):
     def create(self, vals_list):
         if any(fname in vals for vals in vals_list for fname in CREDIT_PROTECTED_ORDER_FIELDS):
             self.env['credit.exposure']._ensure_controller()
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        if not self.env.su:
+            # An order created directly as confirmed (RPC) skipped action_confirm.
+            orders.filtered(lambda order: order.state == 'sale')._credit_enforce(counted=True, strict=True)
+        return orders
 
     def write(self, vals):
         if any(fname in vals for fname in CREDIT_PROTECTED_ORDER_FIELDS):
             self.env['credit.exposure']._ensure_controller()
+        direct_confirm = self.browse()
+        if vals.get('state') == 'sale' and not self.env.su:
+            confirming = self.env.cr.cache.get(CREDIT_CONFIRMING_ORDERS, ())
+            direct_confirm = self.filtered(lambda order: order.state != 'sale' and order.id not in confirming)
+        # A confirmed order moved to another customer's invoice address adds
+        # to that customer's exposure: it is a new sale for them.
+        moved_from = {
+            order.id: order.partner_invoice_id.commercial_partner_id
+            for order in self if order.state == 'sale'
+        } if 'partner_invoice_id' in vals else {}
         totals = self._credit_confirmed_totals()
         if not totals:
-            return super().write(vals)
-        deferred = self.env.cr.cache.setdefault(CREDIT_DEFERRED_ORDERS, set())
-        added = set(totals) - deferred
-        deferred.update(added)
-        try:
             result = super().write(vals)
-        finally:
-            deferred.difference_update(added)
-        self.browse(list(added))._credit_check_growth(totals)
+        else:
+            deferred = self.env.cr.cache.setdefault(CREDIT_DEFERRED_ORDERS, set())
+            added = set(totals) - deferred
+            deferred.update(added)
+            try:
+                result = super().write(vals)
+            finally:
+                deferred.difference_update(added)
+            self.browse(list(added))._credit_check_growth(totals)
+        moved = self.filtered(lambda order: order.id in moved_from and order.state == 'sale'
+                              and order.partner_invoice_id.commercial_partner_id != moved_from[order.id])
+        if moved:
+            # An approval was given for the previous customer only.
+            moved.filtered('credit_approval_state').sudo().write({
+                'credit_approval_state': False, 'credit_approved_by_id': False, 'credit_approved_amount': 0.0,
+            })
+            moved._credit_enforce(counted=True)
+        if direct_confirm:
+            direct_confirm._credit_enforce(counted=True, strict=True)
         return result
 
     def action_confirm(self):
         quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
         allowed = quotations._credit_enforce()
         refused = quotations - allowed
-        if not refused:
-            return super().action_confirm()
-        if self - refused:
-            super(SaleOrderCredit, self - refused).action_confirm()
+        confirming = self.env.cr.cache.setdefault(CREDIT_CONFIRMING_ORDERS, set())
+        marked = set(allowed.ids) - confirming
+        confirming.update(marked)
+        try:
+            if not refused:
+                return super().action_confirm()
+            if self - refused:
+                super(SaleOrderCredit, self - refused).action_confirm()
+        finally:
+            confirming.difference_update(marked)
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
@@ -286,7 +329,7 @@ class SaleOrderCredit(models.Model):
             grown._credit_enforce(growth=True)
 
     @api.private
-    def _credit_enforce(self, growth=False):
+    def _credit_enforce(self, growth=False, counted=False, strict=False):
         """Apply each company's credit mode to ``self`` and return the orders
         that may go on. In *block* mode a refused order raises a UserError; in
         *approval* mode, and whenever the caller is no employee at the desk
@@ -295,7 +338,11 @@ class SaleOrderCredit(models.Model):
         nothing passes the limit.
 
         ``growth``: the orders are confirmed and their total grew; only the
-        amount is checked again, against the exposure that already holds it."""
+        amount is checked again, against the exposure that already holds it.
+        ``counted``: the orders are already confirmed (so already in the
+        exposure) without having been checked: every rule applies.
+        ``strict``: a refusal raises a UserError whatever the mode, for
+        paths that cannot leave an order pending (a direct state write)."""
         Exposure = self.env['credit.exposure']
         allowed = self.browse()
         to_check = defaultdict(lambda: self.browse())
@@ -313,7 +360,7 @@ class SaleOrderCredit(models.Model):
             added = defaultdict(float)  # orders of this batch count together
             for order in orders.sorted('id'):
                 partner_id = order_partner[order.id]
-                amount = 0.0 if growth else order._credit_amount_company()
+                amount = 0.0 if growth or counted else order._credit_amount_company()
                 exposure = figures[partner_id]['exposure'] + added[partner_id] + amount
                 problem = order._credit_problem(figures[partner_id], exposure, settings, growth)
                 if not problem:
@@ -324,8 +371,9 @@ class SaleOrderCredit(models.Model):
                     problem, partner_id, figures[partner_id], exposure, settings)
                 # Only an employee at the desk gets the error: portal
                 # signatures, online payments and superuser code go pending.
-                soft = self.env.su or not self.env.user._is_internal()
-                if settings['mode'] == 'block' and not soft:
+                soft = (self.env.su or not self.env.user._is_internal()
+                        or self.env.cr.cache.get(CREDIT_PAYMENT_CONFIRMATION))
+                if strict or (settings['mode'] == 'block' and not soft):
                     raise UserError(reason)
                 order._credit_request_approval(reason)
         # An order that now fits (the customer paid, the amount went down)

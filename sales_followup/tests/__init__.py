@@ -7,6 +7,7 @@ from . import test_grading_tour  # grading (issue 3)
 from . import test_customer_card  # grading (issue 3)
 from . import test_credit_enforcement  # credit control (issue 5)
 from . import test_credit_approval  # credit control (issue 5)
+from . import test_credit_rights  # credit control (issue 5, audit)
 from . import test_complaint_workflow  # complaints (issue 6)
 # follow-up engine (issue 4)
 from . import test_followup_kinds
@@ -16,6 +17,7 @@ from . import test_followup_security
 from . import test_followup_kpi
 from . import test_followup_wizards
 from . import test_followup_tour
+from . import test_followup_views
 # end follow-up engine
 from . import test_complaint_deadlines  # complaints (issue 6)
 from . import test_complaint_security  # complaints (issue 6)

@@ -42,6 +42,19 @@ class TestComplaintDeadlines(ComplaintCase):
                 complaint = self._complaint(severity=severity)
                 self.assertEqual(complaint.reply_deadline, deadline)
 
+    @freeze_time('2026-03-06')  # a Friday
+    def test_public_holidays_are_not_working_days(self):
+        calendar = self.company.resource_calendar_id
+        calendar.tz = 'UTC'
+        self.env['resource.calendar.leaves'].create({
+            'name': 'Public holiday', 'calendar_id': calendar.id,
+            'date_from': '2026-03-09 00:00:00', 'date_to': '2026-03-09 23:59:59',
+        })
+        self.assertRecordValues(self._complaint(severity='critical') | self._complaint(severity='high'), [
+            {'reply_deadline': date(2026, 3, 10)},  # Monday is off: Tuesday
+            {'reply_deadline': date(2026, 3, 11)},
+        ])
+
     @freeze_time('2026-03-03')  # a Tuesday
     def test_deadlines_follow_the_settings(self):
         with Form(self.env['res.config.settings']) as settings:
@@ -64,7 +77,9 @@ class TestComplaintDeadlines(ComplaintCase):
             complaint.reply_deadline = False
             complaint.action_acknowledge()
         self.assertEqual(complaint.reply_deadline, date(2026, 3, 4))
-        self.assertIn('04', str(complaint.message_ids.filtered('subject')[:1].body))
+        # The customer is told that date in the acknowledgement.
+        acknowledgement = complaint.message_ids.filtered(lambda m: 'received your complaint' in (m.subject or ''))
+        self.assertIn('03/04/2026', str(acknowledgement.body))
 
     def test_overdue_status_and_search(self):
         with freeze_time('2026-03-02'):

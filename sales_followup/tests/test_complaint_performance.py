@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common_complaint import ComplaintCase
@@ -77,3 +79,36 @@ class TestComplaintBoardPerformance(ComplaintCase):
         self.assertEqual([group['state'] for group in result_1000['groups']], list(STATES))
         self.assertTrue(all(len(group['__records']) <= 40 for group in result_1000['groups']))
         self.assertGreaterEqual(max(group['__count'] for group in result_1000['groups']), 140)
+
+
+@tagged('post_install', '-at_install')
+class TestComplaintCronPerformance(ComplaintCase):
+
+    def _overdue(self, count):
+        with freeze_time('2026-03-02'):
+            complaints = self.Complaint.with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
+            ).create([{
+                'partner_id': self.customer.id, 'order_id': self.order.id,
+                'description': 'Late %s' % index, 'severity': 'critical',
+            } for index in range(count)])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return complaints
+
+    def _alert_queries(self, complaints):
+        before = self.env.cr.sql_log_count
+        with freeze_time('2026-03-10'):
+            alerted = complaints._alert_overdue()
+            self.env.flush_all()
+        self.assertEqual(alerted, complaints)
+        return self.env.cr.sql_log_count - before
+
+    def test_overdue_alert_query_count_does_not_grow_with_complaints(self):
+        self._alert_queries(self._overdue(2))  # warm the caches (xmlids, models, rules)
+        queries_5 = self._alert_queries(self._overdue(5))
+        queries_50 = self._alert_queries(self._overdue(50))
+        self.assertEqual(queries_50, queries_5)
+        self.assertEqual(self.env['mail.activity'].search_count([
+            ('res_model', '=', 'customer.complaint'), ('user_id', '=', self.sales_manager.id),
+            ('summary', 'like', 'Overdue complaint')]), 57)

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -98,6 +100,22 @@ class TestComplaintSecurity(ComplaintCase):
                          self.own | self.complaint_b)
         only_a = self.Complaint.with_user(self.sales_manager).with_context(allowed_company_ids=[self.company.id])
         self.assertEqual(only_a.search([('id', 'in', (self.own | self.complaint_b).ids)]), self.own)
+
+    def test_other_companys_complaints_go_to_that_companys_manager(self):
+        """The salesperson's team leader works in company A only: an overdue
+        or escalated complaint of company B goes to a manager of company B."""
+        manager_b = new_test_user(
+            self.env, login='sf_complaint_manager_b', groups='sales_team.group_sale_manager',
+            company_id=self.company_b.id, company_ids=[Command.set(self.company_b.ids)])
+        self.complaint_b.date_received = '2026-03-02'
+        with freeze_time('2026-03-20'):
+            self.assertEqual(self.complaint_b._alert_overdue(), self.complaint_b)
+        self.complaint_b.action_escalate(reason='Needs a manager of company B')
+        self.assertEqual(self.complaint_b.activity_ids.user_id, manager_b)
+        self.assertEqual(len(self.complaint_b.activity_ids), 2)
+        # Company A complaints still go to the team leader.
+        self.own.action_escalate(reason='Team leader')
+        self.assertEqual(self.own.activity_ids.user_id, self.sales_manager)
 
     def test_order_and_customer_of_another_company_are_refused(self):
         with self.assertRaises(ValidationError):

@@ -1,6 +1,8 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
+from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -21,6 +23,22 @@ ALLOWED_FROM = {
     'action_cancel': {'new', 'acknowledged', 'investigating', 'proposed'},
 }
 STATES = ('new', 'acknowledged', 'investigating', 'proposed', 'resolved', 'closed', 'cancelled')
+OPEN_STATES = ('new', 'acknowledged', 'investigating', 'proposed')
+# Form header button -> the can_* flag that shows it.
+BUTTON_FLAGS = {
+    'action_acknowledge': 'can_acknowledge',
+    'action_investigate': 'can_investigate',
+    'action_propose': 'can_propose',
+    'action_resolve': 'can_resolve',
+    'action_open_close_wizard': 'can_close',
+    'action_open_escalate_wizard': 'can_escalate',
+    'action_cancel': 'can_cancel',
+}
+FLAG_ACTIONS = {
+    'can_acknowledge': 'action_acknowledge', 'can_investigate': 'action_investigate',
+    'can_propose': 'action_propose', 'can_resolve': 'action_resolve', 'can_close': 'action_close',
+    'can_cancel': 'action_cancel',
+}
 
 
 @tagged('post_install', '-at_install')
@@ -69,10 +87,12 @@ class TestComplaintWorkflow(ComplaintCase):
 
     def test_negative_compensation_is_refused(self):
         complaint = self._complaint()
-        with self.assertRaises(Exception):
+        with self.assertRaises(CheckViolation) as cm:
             with self.env.cr.savepoint():
                 complaint.write({'compensation_amount': -5})
                 complaint.flush_recordset()
+        # What the RPC layer turns into the ValidationError the user reads.
+        self.assertIn('A compensation cannot be negative.', self.Complaint._sql_error_to_message(cm.exception))
         complaint.invalidate_recordset()
         self.assertEqual(complaint.compensation_amount, 0)
 
@@ -134,6 +154,112 @@ class TestComplaintWorkflow(ComplaintCase):
                     complaint = self._complaint_in(state, user=self.salesperson)
                     getattr(complaint.with_user(self.salesperson), action)()
                     self.assertEqual(complaint.state, expected[action])
+
+    def test_can_flags_drive_the_form_buttons(self):
+        """Each header button shows exactly when its can_* flag is set, and
+        each flag is set exactly in the states its action accepts."""
+        arch = self.Complaint.get_views([(False, 'form')])['views']['form']['arch']
+        header = etree.fromstring(arch).find('.//header')
+        buttons = {button.get('name'): button.get('invisible') for button in header.iter('button')}
+        self.assertEqual(buttons, {button: 'not %s' % flag for button, flag in BUTTON_FLAGS.items()})
+        for state in STATES:
+            complaint = self._complaint_in(state)
+            with self.subTest(state=state):
+                expected = {
+                    flag: state in ALLOWED_FROM[FLAG_ACTIONS[flag]] for flag in BUTTON_FLAGS.values()
+                    if flag != 'can_escalate'
+                }
+                expected['can_escalate'] = state in OPEN_STATES
+                self.assertRecordValues(complaint, [expected])
+        escalated = self._complaint()
+        escalated.action_escalate(reason='Angry customer')
+        self.assertFalse(escalated.can_escalate)
+
+    def _click(self, complaint, button):
+        """What the form does on a click: the button must be shown, then its
+        method runs as the user."""
+        self.assertTrue(complaint[BUTTON_FLAGS[button]], "button %s is hidden" % button)
+        return getattr(complaint, button)()
+
+    def test_guards_from_the_form(self):
+        complaint = self._complaint(user=self.salesperson).with_user(self.salesperson)
+        self._click(complaint, 'action_acknowledge')
+        self._click(complaint, 'action_investigate')
+        with Form(complaint) as form:
+            form.solution = 'Send a new lamp.'
+        # Resolve is offered, but the facts are missing.
+        with self.assertRaises(UserError) as cm:
+            self._click(complaint, 'action_resolve')
+        self.assertIn('responsible', str(cm.exception))
+        self.assertRecordValues(complaint, [{'state': 'investigating', 'date_resolved': False}])
+        with Form(complaint) as form:
+            form.solution = False
+        with self.assertRaises(UserError) as cm:
+            self._click(complaint, 'action_propose')
+        self.assertIn('solution', str(cm.exception))
+        self.assertEqual(complaint.state, 'investigating')
+        with Form(complaint) as form:
+            form.responsibility = 'product'
+            form.solution = 'Send a new lamp.'
+        self._click(complaint, 'action_propose')
+        self._click(complaint, 'action_resolve')
+        self.assertEqual(complaint.state, 'resolved')
+        # The close wizard cannot be saved without the customer's satisfaction.
+        action = self._click(complaint, 'action_open_close_wizard')
+        wizard_form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(action['context']))
+        with self.assertRaises(AssertionError):
+            wizard_form.save()
+        self.assertRecordValues(complaint, [{'state': 'resolved', 'satisfaction': False}])
+
+    def test_state_written_directly_goes_through_the_action(self):
+        """A kanban drag and drop (web_save) or a plain write over RPC runs
+        the action of the target state, with its guards and side effects."""
+        complaint = self._complaint(user=self.salesperson).with_user(self.salesperson)
+        complaint.web_save({'state': 'acknowledged'}, specification={})
+        self.assertEqual(complaint.state, 'acknowledged')
+        self.assertTrue(complaint.date_acknowledged)
+        self.assertEqual(len(self._customer_emails(complaint, 'received your complaint')), 1)
+        complaint.write({'responsibility': 'delivery', 'solution': 'New lamp.', 'state': 'resolved'})
+        self.assertRecordValues(complaint, [{'state': 'resolved', 'responsibility': 'delivery'}])
+        self.assertTrue(complaint.date_resolved)
+        self.assertEqual(complaint.followup_ids.kind, 'complaint')
+        self.assertEqual(len(self._customer_emails(complaint, 'is resolved')), 1)
+
+    def test_wrong_state_written_directly_raises_and_changes_nothing(self):
+        complaint = self._complaint(user=self.salesperson).with_user(self.salesperson)
+        cases = [
+            ('new', {'state': 'closed', 'satisfaction': '5'}, 'cannot be moved to Closed'),
+            ('new', {'state': 'investigating'}, 'cannot be moved to Investigating'),
+            ('acknowledged', {'state': 'resolved', 'solution': 'New lamp.'}, 'responsible'),
+            ('acknowledged', {'state': 'proposed'}, 'solution'),
+            ('acknowledged', {'state': 'new'}, 'cannot be moved back to New'),
+        ]
+        for state, vals, message in cases:
+            if complaint.state != state:
+                complaint.action_acknowledge()
+            with self.subTest(vals=vals):
+                with self.assertRaises(UserError) as cm:
+                    complaint.web_save(vals, specification={})
+                self.assertIn(message, str(cm.exception))
+                self.assertRecordValues(complaint, [{
+                    'state': state, 'satisfaction': False, 'solution': False, 'date_resolved': False,
+                }])
+        self.assertFalse(complaint.followup_ids)
+
+    def test_workflow_records_cannot_be_forged(self):
+        complaint = self._complaint(user=self.salesperson).with_user(self.salesperson)
+        for vals in ({'escalated': True}, {'escalation_reason': 'Made up'},
+                     {'date_resolved': '2026-01-01 00:00:00'}, {'escalated_by_id': self.sales_manager.id}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                complaint.write(vals)
+        self.assertRecordValues(complaint, [{'escalated': False, 'date_resolved': False, 'state': 'new'}])
+        self.assertFalse(complaint.sudo().escalation_reason)
+        Complaint = self.Complaint.with_user(self.salesperson)
+        count = self.Complaint.search_count([])
+        for vals in ({'state': 'closed'}, {'escalated': True}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                Complaint.create(dict(vals, partner_id=self.customer.id, description='Forged'))
+        self.assertEqual(self.Complaint.search_count([]), count)
 
     def test_propose_needs_a_solution(self):
         complaint = self._advance(self._complaint(), 'investigating')
@@ -331,6 +457,27 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertEqual(len(message), 1)
         self.assertIn('Replace the lamp.', str(message.body))
 
+    def test_emails_speak_the_customers_language(self):
+        self.env['res.lang']._activate_lang('fr_FR')
+        self.customer.lang = 'fr_FR'
+        for xmlid, subject, body in (
+            ('sales_followup.mail_template_complaint_acknowledged',
+             'Nous avons bien reçu votre réclamation {{ object.name }}', '<p>Réclamation enregistrée</p>'),
+            ('sales_followup.mail_template_complaint_resolved',
+             'Votre réclamation {{ object.name }} est résolue', '<p>Réclamation résolue</p>'),
+        ):
+            self.env.ref(xmlid).with_context(lang='fr_FR').write({'subject': subject, 'body_html': body})
+        complaint = self._advance(self._complaint(), 'resolved')
+        messages = complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(sorted(messages.mapped('subject')), [
+            'Nous avons bien reçu votre réclamation %s' % complaint.name,
+            'Votre réclamation %s est résolue' % complaint.name,
+        ])
+        self.assertIn('Réclamation enregistrée', str(messages.mapped('body')))
+        # The English text is still what an English customer gets.
+        self.assertEqual(self.env.ref('sales_followup.mail_template_complaint_resolved').with_context(
+            lang='en_US').subject, 'Your complaint {{ object.name }} is resolved')
+
     def test_emails_are_translatable_templates(self):
         for xmlid in ('sales_followup.mail_template_complaint_acknowledged',
                       'sales_followup.mail_template_complaint_resolved'):
@@ -372,6 +519,49 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertEqual(count, 2)
         self.assertAlmostEqual(days, 2.5, places=1)
         self.assertEqual(score, 4.0)
+
+    def test_board_cards_are_coloured_by_severity(self):
+        arch = etree.fromstring(self.Complaint.get_views([(False, 'kanban')])['views']['kanban']['arch'])
+        self.assertEqual(arch.get('default_group_by'), 'state')
+        self.assertEqual(arch.get('highlight_color'), 'severity_color')
+        colours = {}
+        for severity in ('critical', 'high', 'normal', 'low'):
+            complaint = self._complaint(severity=severity)
+            colours[severity] = complaint.severity_color
+        self.assertEqual(colours, {'critical': 1, 'high': 2, 'normal': 4, 'low': 10})
+        complaint.severity = 'critical'
+        self.assertEqual(complaint.severity_color, 1)
+        # Every state is a column, even an empty one.
+        groups = self.Complaint.with_context(read_group_expand=True).web_read_group(
+            [('id', '=', complaint.id)], ['state'], ['__count'])['groups']
+        self.assertEqual([group['state'] for group in groups], list(STATES))
+
+    def test_analysis_by_category_responsibility_product_and_salesperson(self):
+        chair = self.env['product.product'].create({'name': 'Chair', 'type': 'consu'})
+        with freeze_time('2026-03-02 08:00:00'):
+            lamp = self._advance(self._complaint(category='delivery'), 'proposed')
+            chair_complaint = self._advance(self._complaint(
+                category='product_quality', product_id=chair.id, user_id=self.sales_manager.id), 'proposed')
+            chair_complaint.responsibility = 'delivery'
+        with freeze_time('2026-03-03 00:00:00'):
+            lamp.action_resolve()
+        with freeze_time('2026-03-06 00:00:00'):
+            chair_complaint.action_resolve()
+        self.env.flush_all()
+        Report = self.env['customer.complaint.report']
+        domain = [('complaint_id', 'in', (lamp | chair_complaint).ids)]
+        expected = {
+            'category': {'delivery': 1.0, 'product_quality': 4.0},
+            'responsibility': {'product': 1.0, 'delivery': 4.0},
+            'product_id': {self.product: 1.0, chair: 4.0},
+            'user_id': {self.salesperson: 1.0, self.sales_manager: 4.0},
+        }
+        for groupby, averages in expected.items():
+            with self.subTest(groupby=groupby):
+                self.assertEqual(dict(Report._read_group(domain, [groupby], ['resolution_days:avg'])), averages)
+        search_arch = etree.fromstring(Report.get_views([(False, 'search')])['views']['search']['arch'])
+        group_bys = {eval(f.get('context'))['group_by'] for f in search_arch.iter('filter') if f.get('context')}
+        self.assertLessEqual({'category', 'responsibility', 'product_id', 'user_id'}, group_bys)
 
     def test_responsibility_gives_advice(self):
         complaint = self._complaint()

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -103,6 +105,17 @@ class TestCreditApproval(CreditCase):
         self.confirm_as(order)
         self.assertRecordValues(order, [{'state': 'draft', 'credit_approval_state': 'pending'}])
         self.assertIn("credit hold", self.approval_activities(order)[0].note)
+
+    def test_overdue_invoice_holds_in_approval_mode(self):
+        self.company.followup_credit_overdue_days = 30
+        with freeze_time('2026-05-01'):
+            self.make_invoice(100.0, invoice_date='2026-03-01', due_date='2026-03-01')
+            order = self.make_order(1.0)
+            self.confirm_as(order)
+            self.assertRecordValues(order, [{'state': 'draft', 'credit_approval_state': 'pending'}])
+            self.assertIn("61 days", self.approval_activities(order)[0].note)
+            order.with_user(self.credit_controller).action_credit_approve()
+            self.assertRecordValues(order, [{'state': 'sale', 'credit_approval_state': 'approved'}])
 
     # ------------------------------------------------------------------
     # bounded approvals

@@ -159,6 +159,31 @@ class TestCreditEnforcement(CreditCase):
         self.assertRecordValues(order, [{'state': 'draft', 'credit_approval_state': 'pending'}])
         self.assertTrue(order.activity_ids)
 
+    def test_online_payment_post_processed_by_an_employee_goes_pending(self):
+        """An accountant clicking "Post-process" on the transaction is an
+        employee at the desk, but the customer has paid: the order must go
+        pending, not raise and undo the payment's processing."""
+        accountant = new_test_user(
+            self.env, login='sf_credit_tx_accountant',
+            groups='account.group_account_invoice,sales_team.group_sale_manager')
+        order = self.make_order(5000.0)
+        provider = self.env['payment.provider'].create({'name': 'Credit Test Provider', 'state': 'test'})
+        tx = self.env['payment.transaction'].create({
+            'provider_id': provider.id,
+            'payment_method_id': self.env.ref('payment.payment_method_unknown').id,
+            'reference': 'CREDIT-TX-2',
+            'amount': order.amount_total,
+            'currency_id': order.currency_id.id,
+            'partner_id': self.customer.id,
+            'sale_order_ids': [(6, 0, order.ids)],
+            'state': 'done',
+        })
+        self.assertFalse(tx.with_user(accountant)._check_amount_and_confirm_order())
+        self.assertRecordValues(order, [{'state': 'draft', 'credit_approval_state': 'pending'}])
+        # Outside the payment, the same employee still gets the block error.
+        with self.assertRaises(UserError):
+            self.confirm_as(self.make_order(5000.0), accountant)
+
     def test_pending_order_that_now_fits_confirms(self):
         invoice = self.make_invoice(900.0)
         order = self.make_order(500.0)

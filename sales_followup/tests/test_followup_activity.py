@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -79,3 +81,34 @@ class TestFollowupActivitySync(FollowupCase):
         with self.assertRaises(UserError):
             wizard.action_confirm()
         self.assertEqual(card.state, 'todo')
+
+    def test_unassigned_card_loses_its_activity(self):
+        card = self._card()
+        card.user_id = False
+        self.assertFalse(self._activities(card), "nobody to remind, no dangling activity")
+        self.assertEqual(card.state, 'todo')
+        card.user_id = self.sales_manager
+        self.assertEqual(self._activities(card).user_id, self.sales_manager)
+
+    def test_activity_done_without_feedback_closes_card(self):
+        card = self._card()
+        self._activities(card).with_user(self.salesperson).action_done()
+        self.assertEqual(card.state, 'done')
+        self.assertEqual(card.date_done, date.today())
+
+    def test_cron_cards_carry_one_activity_each(self):
+        people = self.env['res.partner'].create([
+            {'name': 'Activity Person %s' % i, 'user_id': self.salesperson.id, 'birthday': date(1990, 7, 1)}
+            for i in range(3)
+        ])
+        with freeze_time('2026-07-01'):
+            cards = self._run(['birthday']).filtered(lambda c: c.partner_id in people)
+        self.assertEqual(len(cards), 3)
+        activities = self._activities(cards)
+        self.assertEqual(sorted(activities.mapped('res_id')), sorted(cards.ids))
+        self.assertEqual(activities.user_id, self.salesperson)
+        self.assertEqual(set(activities.mapped('date_deadline')), {date(2026, 7, 1)})
+        # The cards are in the salesperson's activity menu.
+        groups = self.env['res.users'].with_user(self.salesperson)._get_activity_groups()
+        followup_group = next(g for g in groups if g['model'] == 'customer.followup')
+        self.assertGreaterEqual(followup_group['total_count'] + followup_group['planned_count'], 3)

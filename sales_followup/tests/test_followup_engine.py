@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..models.customer_followup_generator import GENERATED_KINDS
 from .common_followup import FollowupCase
 
 
@@ -41,6 +42,40 @@ class TestFollowupEngine(FollowupCase):
             # Only the per-kind queries: no per-occasion work when nothing is due.
             second = self._run()
         self.assertFalse(second)
+
+    def test_every_kind_at_once_then_a_second_run_creates_nothing(self):
+        """One day on which every generated kind falls due: the first run
+        makes one card per occasion, the second run nothing at all."""
+        reorderer = self.env['res.partner'].create({'name': 'Regular Buyer', 'user_id': self.salesperson.id})
+        dormant = self.env['res.partner'].create({'name': 'Sleeping Buyer', 'user_id': self.salesperson.id})
+        dormant.write({'customer_lifecycle': 'dormant', 'last_order_date': date(2026, 1, 1)})
+        self.customer.write({'customer_grade': 'b', 'next_review_date': date(2026, 7, 10)})
+        self.env['res.partner'].create({
+            'name': 'Lily Lotus', 'parent_id': self.customer.id, 'birthday': date(1980, 7, 10)})
+        for day in ('2026-06-01', '2026-06-11', '2026-06-21'):
+            self._order(partner=reorderer, date_order='%s 09:00:00' % day)
+        with freeze_time('2026-06-10 10:00:00'):
+            quote = self._order(confirm=False)
+            quote.action_cancel()
+        with freeze_time('2026-07-01 10:00:00'):
+            promised = self._invoice(amount=100.0, date_due=date(2026, 7, 1))
+            self._run(['payment_due'])
+            self.env['customer.followup.promise.wizard'].create({
+                'invoice_id': promised.id, 'promise_date': date(2026, 7, 5),
+            }).action_confirm()
+        with freeze_time('2026-07-08 10:00:00'):
+            self._deliver(self._order())
+        with freeze_time('2026-07-09 10:00:00'):
+            self._deliver(self._order(products=self.product_install))
+        with freeze_time('2026-07-10'):
+            self._invoice(amount=100.0, date_due=date(2026, 7, 13))
+            self._invoice(amount=100.0, date_due=date(2026, 7, 10))
+            first = self._run()
+            self.assertEqual(sorted(set(first.mapped('kind'))), sorted(GENERATED_KINDS))
+            self.assertEqual(len(first), len(set(first.mapped(lambda c: (c.kind, c.partner_id, c.occasion_key)))))
+            total = self.Followup.search_count([])
+            self.assertFalse(self._run(), "the same day again: nothing new")
+            self.assertEqual(self.Followup.search_count([]), total)
 
     @freeze_time('2026-07-01')
     def test_daily_cron_creates_the_cards(self):

@@ -45,6 +45,37 @@ class TestFollowupKinds(FollowupCase):
             cards = self._run(['thank_you'])
         self.assertRecordValues(cards, [{'order_id': order.id, 'date_due': date(2026, 3, 5)}])
 
+    def test_thank_you_counts_from_the_first_delivery(self):
+        with freeze_time('2026-03-02 10:00:00'):
+            order = self._order()
+            order.order_line.product_uom_qty = 2.0
+            first = order.picking_ids
+            first.move_ids.write({'quantity': 1.0, 'picked': True})
+            first._action_done()  # half now, the rest on backorder
+        backorder = order.picking_ids - first
+        self.assertEqual(backorder.state, 'assigned')
+        with freeze_time('2026-03-03 10:00:00'):
+            self._deliver(order)
+        self.assertEqual(backorder.state, 'done')
+        with freeze_time('2026-03-04'):
+            cards = self._run(['thank_you'])
+        self.assertRecordValues(cards, [{'order_id': order.id, 'date_due': date(2026, 3, 4)}])
+        with freeze_time('2026-03-05'):
+            self.assertFalse(self._run(['thank_you']), "the backorder is no second occasion")
+
+    def test_thank_you_after_a_cancelled_then_redone_delivery(self):
+        with freeze_time('2026-03-02 10:00:00'):
+            order = self._order()
+            order.picking_ids.action_cancel()
+        with freeze_time('2026-03-10 10:00:00'):
+            # Delivered after all, through a new picking.
+            order.order_line.product_uom_qty = 2.0
+            self._deliver(order)
+        with freeze_time('2026-03-11'):
+            self.assertFalse(self._run(['thank_you']))
+        with freeze_time('2026-03-12'):
+            self.assertRecordValues(self._run(['thank_you']), [{'order_id': order.id, 'date_due': date(2026, 3, 12)}])
+
     def test_thank_you_ignores_cancelled_delivery(self):
         with freeze_time('2026-03-02 10:00:00'):
             order = self._order()

@@ -92,3 +92,43 @@ class TestFollowupSecurity(FollowupCase):
         ])
         self.assertFalse(self.Followup.with_user(self.other_seller).search([('id', 'in', cards.ids)]),
                          "company B cards stay in company B")
+
+    def test_salesperson_cannot_create_card_for_colleague(self):
+        count = self.Followup.search_count([])
+        with self.assertRaises(AccessError):
+            self.Followup.with_user(self.salesperson).create({
+                'kind': 'review', 'partner_id': self.other_customer.id, 'user_id': self.other_seller.id,
+                'date_due': date(2026, 3, 4),
+            })
+        self.assertEqual(self.Followup.search_count([]), count)
+
+    def test_card_refuses_documents_of_another_company(self):
+        order = self._order()  # company A
+        with self.assertRaises(ValidationError) as cm:
+            self.Followup.create({
+                'kind': 'thank_you', 'partner_id': self.customer.id, 'order_id': order.id,
+                'company_id': self.company_b.id, 'date_due': date(2026, 3, 4),
+            })
+        self.assertIn(order.name, str(cm.exception))
+        self.assertFalse(self.Followup.search([('order_id', '=', order.id)]))
+        invoice = self._invoice()
+        card = self.Followup.create({
+            'kind': 'payment_due', 'partner_id': self.customer.id, 'invoice_id': invoice.id,
+            'date_due': date(2026, 3, 4),
+        })
+        with self.assertRaises(ValidationError):
+            card.write({'company_id': self.company_b.id})
+        self.assertEqual(card.company_id, self.company)
+
+    def test_kpi_report_never_crosses_companies(self):
+        self.card_b.action_mark_done("done in company B")
+        self.my_card.action_mark_done("done in company A")
+        self.env.flush_all()
+        Report = self.env['customer.followup.kpi.report']
+        manager = self.sales_manager
+        rows = Report.with_user(manager).search([('cards_done', '>', 0)])
+        self.assertEqual(rows.company_id, self.company, "company B's figures stay in company B")
+        manager.write({'company_ids': [(4, self.company_b.id)]})
+        rows = Report.with_user(manager).with_context(
+            allowed_company_ids=[self.company.id, self.company_b.id]).search([('cards_done', '>', 0)])
+        self.assertEqual(rows.company_id, self.company | self.company_b)

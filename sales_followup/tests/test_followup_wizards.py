@@ -2,8 +2,8 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_followup import FollowupCase
 
@@ -96,3 +96,39 @@ class TestFollowupWizards(FollowupCase):
             'order_ids': second.ids, 'lost_reason': 'Competitor was faster', 'new_approach': 'Demo on site',
         }).action_confirm()
         self.assertRecordValues(second, [{'state': 'cancel', 'followup_new_approach': 'Demo on site'}])
+
+    def test_promise_on_invoice_whose_card_is_a_colleagues(self):
+        colleague = new_test_user(
+            self.env, login='sf_colleague', name='Colin Colleague', groups='sales_team.group_sale_salesman')
+        their_customer = self.env['res.partner'].create({
+            'name': 'Colleague Customer', 'is_company': True, 'user_id': colleague.id,
+        })
+        with freeze_time('2026-04-01'):
+            invoice = self._invoice(partner=their_customer, amount=100.0, date_due=date(2026, 4, 1))
+            invoice.invoice_user_id = False  # visible to every salesperson
+            card = self._run(['payment_due'])
+            self.assertEqual(card.user_id, colleague)
+            wizard = self.env['customer.followup.promise.wizard'].with_user(self.salesperson).create({
+                'invoice_id': invoice.id, 'promise_date': date(2026, 4, 5),
+            })
+            with self.assertRaises(UserError) as cm:
+                wizard.action_confirm()
+        self.assertIn("cannot access", str(cm.exception))
+        self.assertRecordValues(card, [{'state': 'todo', 'promise_date': False}])
+        self.assertEqual(invoice.followup_ids, card, "no second card for the same invoice")
+
+    @freeze_time('2026-04-01')
+    def test_promise_refused_when_card_would_be_a_colleagues(self):
+        colleague = new_test_user(
+            self.env, login='sf_colleague2', name='Cora Colleague', groups='sales_team.group_sale_salesman')
+        their_customer = self.env['res.partner'].create({
+            'name': 'Cora Customer', 'is_company': True, 'user_id': colleague.id,
+        })
+        invoice = self._invoice(partner=their_customer, amount=100.0, date_due=date(2026, 4, 10))
+        invoice.invoice_user_id = False
+        wizard = self.env['customer.followup.promise.wizard'].with_user(self.salesperson).create({
+            'invoice_id': invoice.id, 'promise_date': date(2026, 4, 5),
+        })
+        with self.assertRaises(AccessError):
+            wizard.action_confirm()
+        self.assertFalse(invoice.followup_ids, "no card, no half-recorded promise")

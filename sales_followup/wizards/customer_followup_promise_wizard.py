@@ -65,7 +65,7 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
             return card
         today = fields.Date.context_today(self)
         kind = 'payment_due' if invoice.invoice_date_due and invoice.invoice_date_due <= today else 'payment_reminder'
-        return self.env['customer.followup']._create_occasion_cards([{
+        vals = {
             'kind': kind,
             'partner_id': invoice.commercial_partner_id.id,
             'occasion_key': 'account.move,%s' % invoice.id,
@@ -73,4 +73,15 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
             'date_due': today,
             'user_id': (invoice.invoice_user_id or invoice.commercial_partner_id.user_id or self.env.user).id,
             'company_id': invoice.company_id.id,
-        }])
+        }
+        Followup = self.env['customer.followup']
+        occasion = Followup._occasion_tuple(vals)
+        if occasion in Followup._existing_occasions([occasion]):
+            # The card exists but is out of this user's reach (another
+            # salesperson's customer): say so rather than fail obscurely.
+            raise UserError(self.env._(
+                "Invoice %(invoice)s already has a collection card that you cannot access: "
+                "ask its salesperson or a sales manager to record the promise.", invoice=invoice.name))
+        # A plain create, not the cron's skip-on-error helper: the user must
+        # see why a card cannot be created (e.g. access rights).
+        return Followup.create(vals)
