@@ -71,6 +71,13 @@ if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; th
         || die "could not install Chromium." "sudo apt-get update && sudo apt-get install chromium"
 fi
 
+# --- wkhtmltopdf, which Odoo uses to print PDF reports (the customer card) ---
+if ! command -v wkhtmltopdf >/dev/null; then
+    echo "setup: installing wkhtmltopdf"
+    apt_install wkhtmltopdf \
+        || die "could not install wkhtmltopdf." "sudo apt-get update && sudo apt-get install wkhtmltopdf"
+fi
+
 # --- Odoo configuration -------------------------------------------------------
 cat > "$ODOO_CONF.new" <<CONF
 [options]

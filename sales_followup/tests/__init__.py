@@ -5,6 +5,7 @@ from . import test_grading  # grading (issue 3)
 from . import test_credit_exposure  # credit control (issue 5)
 from . import test_grading_tour  # grading (issue 3)
 from . import test_customer_card  # grading (issue 3)
+from . import test_grading_audit  # grading (issue 3, audit)
 from . import test_credit_enforcement  # credit control (issue 5)
 from . import test_credit_approval  # credit control (issue 5)
 from . import test_credit_rights  # credit control (issue 5, audit)
@@ -26,3 +27,4 @@ from . import test_credit_concurrency  # credit control (issue 5)
 from . import test_credit_tours  # credit control (issue 5)
 from . import test_complaint_performance  # complaints (issue 6)
 from . import test_translations
+from . import test_customer_card_pdf
