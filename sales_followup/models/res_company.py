@@ -76,9 +76,25 @@ class ResCompany(models.Model):
 
     # --- grading (issue 3) ---------------------------------------------------
     @api.constrains('followup_grade_a_percent', 'followup_grade_b_percent',
-                    'followup_grade_a_amount', 'followup_grade_b_amount')
+                    'followup_grade_a_amount', 'followup_grade_b_amount', 'followup_grade_method',
+                    'followup_grade_window_days', 'followup_new_days', 'followup_dormant_days')
     def _check_followup_grade_consistency(self):
         for company in self:
+            # Each of these would silently grade everybody alike: every customer A
+            # (no thresholds), C (empty window), or new instead of dormant.
+            if company.followup_grade_method == 'threshold' and (
+                    company.followup_grade_a_amount <= 0 or company.followup_grade_b_amount <= 0):
+                raise ValidationError(self.env._(
+                    "The revenue thresholds method needs a positive minimum revenue for grades A and B."))
+            # (negative values are refused by _check_followup_settings_not_negative)
+            if company.followup_grade_window_days == 0:
+                raise ValidationError(self.env._("The grading window must be at least one day."))
+            if 0 <= company.followup_dormant_days <= company.followup_new_days:
+                raise ValidationError(self.env._(
+                    "A customer must become dormant later than they stop being new: the dormant period "
+                    "(%(dormant)s days) must be longer than the new customer period (%(new)s days).",
+                    dormant=company.followup_dormant_days, new=company.followup_new_days,
+                ))
             if company.followup_grade_a_percent + company.followup_grade_b_percent > 100:
                 raise ValidationError(self.env._(
                     "The A and B shares of revenue together cannot exceed 100%% (now %(a)s%% + %(b)s%%).",

@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# Checked together by res.company (grading, issue 3).
+GRADING_SETTINGS = (
+    'followup_grade_method', 'followup_grade_a_percent', 'followup_grade_b_percent',
+    'followup_grade_a_amount', 'followup_grade_b_amount', 'followup_grade_window_days',
+    'followup_new_days', 'followup_dormant_days',
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -29,6 +36,24 @@ class ResConfigSettings(models.TransientModel):
     followup_exchange_days = fields.Integer(related='company_id.followup_exchange_days', readonly=False)
 
     # --- grading (issue 3) ---------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Related fields write the company one field at a time, so the checks
+        # across grading settings (A % + B %, new before dormant, thresholds)
+        # would judge half-saved values: write them to the company in one go.
+        vals_list = [dict(vals) for vals in vals_list]
+        grading_values = [
+            {fname: vals.pop(fname) for fname in GRADING_SETTINGS if fname in vals}
+            for vals in vals_list
+        ]
+        settings = super().create(vals_list)
+        for record, values in zip(settings, grading_values):
+            if values:
+                record.company_id.write(values)
+        if any(grading_values):
+            settings.invalidate_recordset(list(GRADING_SETTINGS))
+        return settings
+
     def action_recompute_grades(self):
         return self.env['res.partner'].action_recompute_grades()
     # --- end grading ---------------------------------------------------------

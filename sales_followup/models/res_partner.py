@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -111,6 +111,7 @@ class ResPartner(models.Model):
             partner.man_profile = profile
 
     @api.depends('man_profile')
+    @api.depends_context('lang')
     def _compute_man_recommendation(self):
         for partner in self:
             recommendation = MAN_RECOMMENDATIONS.get(partner.man_profile)
@@ -150,6 +151,7 @@ class ResPartner(models.Model):
 
     def action_lock_grade(self):
         self._ensure_grade_manager()
+        self._ensure_grade_to_lock()
         self.commercial_partner_id.customer_grade_locked = True
 
     def action_unlock_grade(self):
@@ -169,6 +171,16 @@ class ResPartner(models.Model):
                 'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }
+
+    @api.private
+    def _ensure_grade_to_lock(self):
+        # Locking an empty grade would keep the customer ungraded for ever,
+        # whatever they buy later.
+        ungraded = self.commercial_partner_id.filtered(lambda partner: not partner.customer_grade)
+        if ungraded:
+            raise UserError(self.env._(
+                "Set a grade before locking it: %(partners)s has no grade.",
+                partners=", ".join(ungraded.mapped('display_name'))))
 
     @api.private
     def _ensure_grade_manager(self):
