@@ -27,10 +27,6 @@ fi
 ARGS=(-d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT")
 if [ -n "${WORKERS:-}" ]; then
     ARGS+=(--workers="$WORKERS" --max-cron-threads="${CRON_WORKERS:-2}")
-else
-    # One cron thread in the single-process demo: Odoo's own stock crons
-    # otherwise collide on their first run and log serialization errors.
-    ARGS+=(--max-cron-threads="${CRON_WORKERS:-1}")
 fi
 echo "run: Odoo is starting on http://127.0.0.1:$HTTP_PORT  (login admin / password admin)"
 exec "$VENV/bin/python" -W ignore::DeprecationWarning -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' \
