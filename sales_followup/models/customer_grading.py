@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -83,7 +83,11 @@ class CustomerGrading(models.AbstractModel):
             'cid': company.id,
             'key': key,
             'today': today,
-            'window_start': datetime.combine(today - timedelta(days=company.followup_grade_window_days), time.min),
+            # Order dates are read in the same timezone as "today", so a
+            # customer's first/last order and the window edges agree with
+            # the calendar the user sees.
+            'tz': self.with_company(company).env.tz.zone,
+            'window_start': today - timedelta(days=company.followup_grade_window_days),
             'new_start': today - timedelta(days=company.followup_new_days),
             'dormant_start': today - timedelta(days=company.followup_dormant_days),
             'method': company.followup_grade_method,
@@ -102,7 +106,7 @@ class CustomerGrading(models.AbstractModel):
             CREATE TEMPORARY TABLE %(table)s AS
             WITH orders AS (
                 SELECT p.commercial_partner_id AS partner_id,
-                       so.date_order,
+                       (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date_order,
                        -- currency_rate is the order currency per company currency unit
                        so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)::numeric AS amount
                   FROM sale_order so
@@ -110,8 +114,8 @@ class CustomerGrading(models.AbstractModel):
                  WHERE so.company_id = %(cid)s AND so.state = 'sale'
             ), figures AS (
                 SELECT partner_id,
-                       MIN(date_order)::date AS first_date,
-                       MAX(date_order)::date AS last_date,
+                       MIN(date_order) AS first_date,
+                       MAX(date_order) AS last_date,
                        ROUND(COALESCE(SUM(amount) FILTER (WHERE date_order >= %(window_start)s), 0),
                              %(digits)s) AS revenue,
                        COUNT(*) FILTER (WHERE date_order >= %(window_start)s) AS order_count

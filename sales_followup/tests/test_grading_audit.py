@@ -1,4 +1,5 @@
 """Audit of issue 3: the rules the first test pass did not pin down."""
+from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -272,3 +273,19 @@ class TestLockNeedsGrade(GradingCase):
         contact = self.env['res.partner'].create({'name': 'Desk', 'parent_id': prospect.id})
         contact.with_user(self.sales_manager).action_lock_grade()
         self.assertTrue(prospect.customer_grade_locked)
+
+
+@tagged('post_install', '-at_install')
+class TestGradingTimezone(GradingCase):
+    """Order dates are read in the grader's timezone, like "today"."""
+
+    def test_order_dates_follow_the_user_timezone(self):
+        order = self._order(self.customer, 100, day=self.today - timedelta(days=10))
+        # 20:00 UTC is already the next morning in Shanghai (UTC+8).
+        order.date_order = datetime.combine(self.today - timedelta(days=10), time(20, 0))
+        self.Grading.with_context(tz='Asia/Shanghai')._grade_companies(self.env.company)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.first_order_date, self.today - timedelta(days=9))
+        self.Grading.with_context(tz='UTC')._grade_companies(self.env.company)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.first_order_date, self.today - timedelta(days=10))
