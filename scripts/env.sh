@@ -37,8 +37,42 @@ resolve_odoo() {
     export PYTHONPATH=$ODOO_PYTHONPATH${PYTHONPATH:+:$PYTHONPATH}
 }
 
+LOG_DIR=$STATE_DIR/logs
+# Odoo's command line, run by the virtualenv's Python (the package's own
+# /usr/bin/odoo would pick the system Python).
+ODOO_LAUNCH=("$VENV/bin/python" -W ignore::DeprecationWarning
+             -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()')
+
 odoo_cmd() {
-    "$VENV/bin/python" -W ignore::DeprecationWarning -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' -c "$ODOO_CONF" "$@"
+    "${ODOO_LAUNCH[@]}" -c "$ODOO_CONF" "$@"
+}
+
+# Installing sale_management and sale_stock takes a minute: build one
+# template database per Odoo version and copy it for every test, benchmark
+# and translation run. Sets BASE_DB.
+ensure_base_db() {
+    BASE_DB=sales_followup_base_$(sha1sum "$ODOO_PYTHONPATH/odoo/release.py" | cut -c1-8)
+    mkdir -p "$LOG_DIR"
+    if ! psql -d "$BASE_DB" -tAc "select 1 from ir_module_module where name = 'sale_stock' and state = 'installed'" 2>/dev/null | grep -q 1; then
+        echo "building template database $BASE_DB (sale_management, sale_stock)"
+        dropdb --if-exists "$BASE_DB"
+        odoo_cmd -d "$BASE_DB" -i sale_management,sale_stock --stop-after-init --log-level=warn \
+            > "$LOG_DIR/base.log" 2>&1 || { tail -40 "$LOG_DIR/base.log"; die "building $BASE_DB failed; see $LOG_DIR/base.log"; }
+    fi
+}
+
+# Replace database $1 with a copy of the template that has the addon
+# installed; any error logged by the install (log file $2) stops the run.
+create_addon_db() {
+    local db=$1 log=$2
+    ensure_base_db
+    dropdb --if-exists --force "$db"
+    createdb -T "$BASE_DB" "$db"
+    odoo_cmd -d "$db" -i sales_followup --stop-after-init --log-level=warn > "$log" 2>&1 \
+        || { tail -40 "$log"; die "installing sales_followup into $db failed; see $log"; }
+    if grep -E " (ERROR|CRITICAL) " "$log"; then
+        die "installing sales_followup into $db logged errors; see $log"
+    fi
 }
 
 as_root() {  # run a command as root, or explain what to run

@@ -6,14 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 resolve_odoo || die "Odoo 19 is missing: run 'make setup' first."
 I18N_DB=sales_followup_i18n
-ODOO_STAMP=$(sha1sum "$ODOO_PYTHONPATH/odoo/release.py" | cut -c1-8)
-BASE_DB=sales_followup_base_$ODOO_STAMP
-psql -d "$BASE_DB" -tAc "select 1" >/dev/null 2>&1 || die "run 'make test' once first to build $BASE_DB"
-dropdb --if-exists --force "$I18N_DB"
-createdb -T "$BASE_DB" "$I18N_DB"
-odoo_cmd -d "$I18N_DB" -i sales_followup --stop-after-init --log-level=warn >/dev/null
-"$VENV/bin/python" -W ignore -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' \
-    i18n export -c "$ODOO_CONF" -d "$I18N_DB" sales_followup
+create_addon_db "$I18N_DB" "$LOG_DIR/i18n-install.log"
+"${ODOO_LAUNCH[@]}" i18n export -c "$ODOO_CONF" -d "$I18N_DB" sales_followup
 dropdb --force "$I18N_DB"
 "$VENV/bin/python" - "$REPO_ROOT/sales_followup/i18n" <<'PY'
 import pathlib, sys

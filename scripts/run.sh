@@ -29,5 +29,4 @@ if [ -n "${WORKERS:-}" ]; then
     ARGS+=(--workers="$WORKERS" --max-cron-threads="${CRON_WORKERS:-2}")
 fi
 echo "run: Odoo is starting on http://127.0.0.1:$HTTP_PORT  (login admin / password admin)"
-exec "$VENV/bin/python" -W ignore::DeprecationWarning -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' \
-    -c "$ODOO_CONF" "${ARGS[@]}"
+exec "${ODOO_LAUNCH[@]}" -c "$ODOO_CONF" "${ARGS[@]}"

@@ -5,29 +5,10 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 resolve_odoo || die "Odoo 19 is missing: run 'make setup' first."
-LOG_DIR=$STATE_DIR/logs
-mkdir -p "$LOG_DIR"
-
-# Installing sale_management and sale_stock takes a minute; keep one
-# template database per Odoo version and copy it for each run.
-ODOO_STAMP=$(sha1sum "$ODOO_PYTHONPATH/odoo/release.py" | cut -c1-8)
-BASE_DB=sales_followup_base_$ODOO_STAMP
-if ! psql -d "$BASE_DB" -tAc "select 1 from ir_module_module where name = 'sale_stock' and state = 'installed'" 2>/dev/null | grep -q 1; then
-    echo "test: building template database $BASE_DB (sale_management, sale_stock)"
-    dropdb --if-exists "$BASE_DB"
-    odoo_cmd -d "$BASE_DB" -i sale_management,sale_stock --stop-after-init --log-level=warn \
-        > "$LOG_DIR/base.log" 2>&1 || { tail -40 "$LOG_DIR/base.log"; die "building $BASE_DB failed; see $LOG_DIR/base.log"; }
-fi
-export SALES_FOLLOWUP_BASE_DB=$BASE_DB
-
 echo "test: installing sales_followup into a fresh $TEST_DB"
-dropdb --if-exists --force "$TEST_DB"
-createdb -T "$BASE_DB" "$TEST_DB"
-odoo_cmd -d "$TEST_DB" -i sales_followup --stop-after-init --log-level=warn \
-    > "$LOG_DIR/install.log" 2>&1 || { tail -40 "$LOG_DIR/install.log"; die "installing sales_followup failed"; }
-if grep -E " (ERROR|CRITICAL) " "$LOG_DIR/install.log"; then
-    die "installing sales_followup logged errors; see $LOG_DIR/install.log"
-fi
+create_addon_db "$TEST_DB" "$LOG_DIR/install.log"
+# The module lifecycle test copies the template too.
+export SALES_FOLLOWUP_BASE_DB=$BASE_DB
 
 # Each test database gets its own config so that runs on different
 # databases (TEST_DB=…, TEST_HTTP_PORT=…) can serve their tours side by side.
