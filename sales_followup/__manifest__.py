@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.0.0',
+    'version': '19.0.1.1.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints, '
                'returns and referrals, and never forget a follow-up',
@@ -17,7 +17,7 @@ and daily reminders.
         'security/sales_followup_groups.xml',
         'security/ir.model.access.csv',
         # grading (issue 3)
-        'data/res_partner_data.xml',
+        'security/res_partner_grading_security.xml',
         'data/ir_cron_grading.xml',
         'report/customer_card_report.xml',
         # end grading

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_grading  # grading (issue 3)
 from . import customer_grading  # grading (issue 3)
 from . import credit_exposure  # credit control (issue 5)
 from . import credit_lock  # credit control (issue 5)

@@ -239,28 +239,19 @@ class CustomerFollowupGenerator(models.AbstractModel):
         """, collection=('payment_reminder', 'payment_due', 'broken_promise'), unpaid=UNPAID_STATES, today=today))
 
     @api.model
-    def _partner_field_sql(self, company, alias, fname):
-        # Grading values are company-dependent: read the company's own value.
-        return self.env['res.partner'].with_company(company)._field_to_sql(alias, fname)
-
-    @api.model
     def _occasions_review(self, today):
         """When a graded customer's ``next_review_date`` is reached, per
-        company (grades and review dates are company-dependent)."""
-        occasions = []
-        for company in self.env['res.company'].sudo().search([]):
-            review_date = self._partner_field_sql(company, 'p', 'next_review_date')
-            occasions += self._fetch_occasions('review', SQL("""
-                SELECT p.id AS partner_id, 'review:' || to_char(%(review_date)s, 'YYYY-MM-DD') AS occasion_key,
-                       %(review_date)s AS date_due,
-                       p.user_id, %(company)s AS company_id, NULL::int AS order_id, NULL::int AS invoice_id
-                  FROM res_partner p
-                 WHERE p.active AND p.id = p.commercial_partner_id
-                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                   AND %(grade)s IS NOT NULL AND %(review_date)s <= %(today)s
-            """, review_date=review_date, grade=self._partner_field_sql(company, 'p', 'customer_grade'),
-                company=company.id, today=today))
-        return occasions
+        company (grades and review dates are per company)."""
+        self.env['res.partner.grading'].flush_model()
+        return self._fetch_occasions('review', SQL("""
+            SELECT p.id AS partner_id, 'review:' || to_char(g.next_review_date, 'YYYY-MM-DD') AS occasion_key,
+                   g.next_review_date AS date_due,
+                   p.user_id, g.company_id, NULL::int AS order_id, NULL::int AS invoice_id
+              FROM res_partner_grading g
+              JOIN res_partner p ON p.id = g.partner_id
+             WHERE p.active AND (p.company_id IS NULL OR p.company_id = g.company_id)
+               AND g.customer_grade IS NOT NULL AND g.next_review_date <= %(today)s
+        """, today=today))
 
     @api.model
     def _occasions_birthday(self, today):
@@ -289,20 +280,17 @@ class CustomerFollowupGenerator(models.AbstractModel):
     def _occasions_win_back(self, today):
         """Once each time a customer becomes dormant, per company: the
         dormancy is named after the last order before it."""
-        occasions = []
-        for company in self.env['res.company'].sudo().search([]):
-            last_order = self._partner_field_sql(company, 'p', 'last_order_date')
-            occasions += self._fetch_occasions('win_back', SQL("""
-                SELECT p.id AS partner_id, 'dormant:' || to_char(%(last_order)s, 'YYYY-MM-DD') AS occasion_key,
-                       LEAST(%(last_order)s + %(dormant_days)s, %(today)s) AS date_due,
-                       p.user_id, %(company)s AS company_id, NULL::int AS order_id, NULL::int AS invoice_id
-                  FROM res_partner p
-                 WHERE p.active AND p.id = p.commercial_partner_id
-                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                   AND %(lifecycle)s = 'dormant' AND %(last_order)s IS NOT NULL
-            """, last_order=last_order, lifecycle=self._partner_field_sql(company, 'p', 'customer_lifecycle'),
-                dormant_days=company.followup_dormant_days, company=company.id, today=today))
-        return occasions
+        self.env['res.partner.grading'].flush_model()
+        return self._fetch_occasions('win_back', SQL("""
+            SELECT p.id AS partner_id, 'dormant:' || to_char(g.last_order_date, 'YYYY-MM-DD') AS occasion_key,
+                   LEAST(g.last_order_date + c.followup_dormant_days, %(today)s) AS date_due,
+                   p.user_id, g.company_id, NULL::int AS order_id, NULL::int AS invoice_id
+              FROM res_partner_grading g
+              JOIN res_partner p ON p.id = g.partner_id
+              JOIN res_company c ON c.id = g.company_id
+             WHERE p.active AND (p.company_id IS NULL OR p.company_id = g.company_id)
+               AND g.customer_lifecycle = 'dormant' AND g.last_order_date IS NOT NULL
+        """, today=today))
 
     @api.model
     def _occasions_reorder(self, today):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -43,12 +45,17 @@ MAN_RECOMMENDATIONS = {
     'M+a+n': _lt("Contact; observe and nurture over the long term."),
     'm+a+n': _lt("Not a prospect: stop contacting."),
 }
+# Per-company figures kept in res.partner.grading, one row per commercial
+# partner and company, under the same names on both models.
+GRADING_FIELDS = (
+    'customer_grade', 'customer_grade_locked', 'customer_lifecycle', 'grade_revenue',
+    'grade_order_count', 'first_order_date', 'last_order_date', 'next_review_date',
+)
 # Values owned by the commercial entity and copied onto its contacts, so a
 # contact shows its company's card (birthday and personal notes stay personal).
+# The grading figures need no copy: contacts read their commercial partner's.
 GRADING_COMMERCIAL_FIELDS = [
-    'customer_kind', 'customer_grade', 'customer_grade_locked', 'customer_lifecycle',
-    'grade_revenue', 'grade_order_count', 'first_order_date', 'last_order_date',
-    'next_review_date', 'man_money', 'man_authority', 'man_need',
+    'customer_kind', 'man_money', 'man_authority', 'man_need',
     'customer_size', 'customer_potential', 'customer_service_area',
     'customer_relationship_notes',
 ]
@@ -65,26 +72,42 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     customer_kind = fields.Selection(selection=CUSTOMER_KINDS, string="Customer Kind", tracking=True)
     # Per company: a partner shared by two companies can be key to one and
-    # occasional to the other.
+    # occasional to the other. Each reads the row of res.partner.grading for
+    # the commercial partner and the current company; searching, grouping and
+    # sorting go through the same row in SQL (_field_to_sql).
     customer_grade = fields.Selection(
-        selection=CUSTOMER_GRADES, string="Grade", company_dependent=True, tracking=True,
+        selection=CUSTOMER_GRADES, string="Grade", tracking=True,
+        compute='_compute_grading', inverse='_inverse_customer_grade', search='_search_customer_grade',
         group_expand='_group_expand_customer_grade',
         help="A: key customer, B: general customer, C: occasional customer. Prospects have no grade.")
     customer_grade_locked = fields.Boolean(
-        string="Grade Locked", company_dependent=True, tracking=True,
+        string="Grade Locked", tracking=True,
+        compute='_compute_grading', inverse='_inverse_customer_grade_locked', search='_search_customer_grade_locked',
         help="A locked grade is never changed by the automatic grading.")
     customer_lifecycle = fields.Selection(
-        selection=CUSTOMER_LIFECYCLES, string="Lifecycle", company_dependent=True)
-    # Float, not Monetary: Odoo 19 does not support company-dependent monetary
-    # fields; the amount is in the company currency (currency_id).
-    grade_revenue = fields.Float(
-        string="Revenue (grading window)", company_dependent=True, digits='Product Price',
+        selection=CUSTOMER_LIFECYCLES, string="Lifecycle",
+        compute='_compute_grading', inverse='_inverse_customer_lifecycle', search='_search_customer_lifecycle')
+    grading_ids = fields.One2many(
+        comodel_name='res.partner.grading', inverse_name='partner_id', string="Grading per Company",
+        groups='sales_followup.group_followup_user')
+    grading_currency_id = fields.Many2one(
+        comodel_name='res.currency', string="Grading Currency", compute='_compute_grading_currency_id')
+    grade_revenue = fields.Monetary(
+        string="Revenue (grading window)", currency_field='grading_currency_id', aggregator='sum',
+        compute='_compute_grading', inverse='_inverse_grade_revenue', search='_search_grade_revenue',
         help="Untaxed revenue of confirmed orders in the grading window, in company currency.")
     grade_order_count = fields.Integer(
-        string="Orders (grading window)", company_dependent=True)
-    first_order_date = fields.Date(string="First Order", company_dependent=True)
-    last_order_date = fields.Date(string="Last Order", company_dependent=True)
-    next_review_date = fields.Date(string="Next Review", company_dependent=True)
+        string="Orders (grading window)", aggregator='sum',
+        compute='_compute_grading', inverse='_inverse_grade_order_count', search='_search_grade_order_count')
+    first_order_date = fields.Date(
+        string="First Order",
+        compute='_compute_grading', inverse='_inverse_first_order_date', search='_search_first_order_date')
+    last_order_date = fields.Date(
+        string="Last Order",
+        compute='_compute_grading', inverse='_inverse_last_order_date', search='_search_last_order_date')
+    next_review_date = fields.Date(
+        string="Next Review",
+        compute='_compute_grading', inverse='_inverse_next_review_date', search='_search_next_review_date')
     man_money = fields.Boolean(string="Money", help="The prospect can pay.")
     man_authority = fields.Boolean(string="Authority", help="The contact decides.")
     man_need = fields.Boolean(string="Need", help="The prospect needs the product.")
@@ -121,6 +144,125 @@ class ResPartner(models.Model):
     def _compute_can_lock_grade(self):
         self.can_lock_grade = self.env.user.has_group('sales_followup.group_followup_manager')
 
+    @api.depends('commercial_partner_id.grading_ids.company_id',
+                 *(f'commercial_partner_id.grading_ids.{fname}' for fname in GRADING_FIELDS))
+    @api.depends_context('company')
+    def _compute_grading(self):
+        rows = self.env['res.partner.grading'].sudo().search_fetch(
+            [('partner_id', 'in', self.commercial_partner_id.ids), ('company_id', '=', self.env.company.id)],
+            GRADING_FIELDS)
+        row_by_partner = {row.partner_id.id: row for row in rows}
+        for partner in self:
+            partner.update(self._grading_values(row_by_partner.get(partner.commercial_partner_id.id)))
+
+    @api.depends_context('company')
+    def _compute_grading_currency_id(self):
+        self.grading_currency_id = self.env.company.currency_id
+
+    def _inverse_grading_field(self, fname):
+        # Forms send these computed values back on save (a new contact's are
+        # its company's): only real differences reach the grading rows.
+        Grading = self.env['res.partner.grading'].sudo()
+        company = self.env.company
+        rows = Grading.search([('partner_id', 'in', self.commercial_partner_id.ids),
+                               ('company_id', '=', company.id)])
+        row_by_partner = {row.partner_id.id: row for row in rows}
+        for commercial, partners in self.grouped('commercial_partner_id').items():
+            value = partners[-1][fname]
+            row = row_by_partner.get(commercial.id)
+            if value == self._grading_values(row)[fname]:
+                continue
+            if row:
+                row[fname] = value
+            else:
+                Grading.create({fname: value, 'partner_id': commercial.id, 'company_id': company.id})
+
+    @api.model
+    def _grading_values(self, row):
+        """The partner field values a grading row (or its absence) gives."""
+        values = {fname: row[fname] if row else False for fname in GRADING_FIELDS}
+        # never ordered in this company
+        values['customer_lifecycle'] = values['customer_lifecycle'] or 'prospect'
+        return values
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr not in GRADING_FIELDS:
+            return super()._field_to_sql(alias, field_expr, query)
+        self._check_field_access(self._fields[field_expr], 'read')
+        grading = self.env['res.partner.grading']
+
+        def same_partner_and_company(grading_alias):
+            return SQL("%s = %s AND %s = %s",
+                       SQL.identifier(grading_alias, 'partner_id'), SQL.identifier(alias, 'commercial_partner_id'),
+                       SQL.identifier(grading_alias, 'company_id'), self.env.company.id)
+
+        if query is None:
+            # no query to join into (raw SQL callers): a correlated subquery
+            value = SQL("(SELECT g.%s FROM %s g WHERE %s)", SQL.identifier(field_expr),
+                        SQL.identifier(grading._table), same_partner_and_company('g'))
+        else:
+            grading_alias = query.make_alias(alias, f'grading_{self.env.company.id}')
+            query.add_join('LEFT JOIN', grading_alias, grading._table, same_partner_and_company(grading_alias))
+            value = SQL.identifier(grading_alias, field_expr, to_flush=grading._fields[field_expr])
+        if field_expr == 'customer_lifecycle':
+            return SQL("COALESCE(%s, 'prospect')", value)
+        if field_expr == 'customer_grade_locked':
+            return SQL("COALESCE(%s, FALSE)", value)
+        return value
+
+    def _search_grading_field(self, fname, operator, value):
+        field = self._fields[fname]
+        return Domain.custom(to_sql=lambda model, alias, query: field._condition_to_sql(
+            fname, operator, value, model, alias, query))
+
+    def _inverse_customer_grade(self):
+        self._inverse_grading_field('customer_grade')
+
+    def _inverse_customer_grade_locked(self):
+        self._inverse_grading_field('customer_grade_locked')
+
+    def _inverse_customer_lifecycle(self):
+        self._inverse_grading_field('customer_lifecycle')
+
+    def _inverse_grade_revenue(self):
+        self._inverse_grading_field('grade_revenue')
+
+    def _inverse_grade_order_count(self):
+        self._inverse_grading_field('grade_order_count')
+
+    def _inverse_first_order_date(self):
+        self._inverse_grading_field('first_order_date')
+
+    def _inverse_last_order_date(self):
+        self._inverse_grading_field('last_order_date')
+
+    def _inverse_next_review_date(self):
+        self._inverse_grading_field('next_review_date')
+
+    def _search_customer_grade(self, operator, value):
+        return self._search_grading_field('customer_grade', operator, value)
+
+    def _search_customer_grade_locked(self, operator, value):
+        return self._search_grading_field('customer_grade_locked', operator, value)
+
+    def _search_customer_lifecycle(self, operator, value):
+        return self._search_grading_field('customer_lifecycle', operator, value)
+
+    def _search_grade_revenue(self, operator, value):
+        return self._search_grading_field('grade_revenue', operator, value)
+
+    def _search_grade_order_count(self, operator, value):
+        return self._search_grading_field('grade_order_count', operator, value)
+
+    def _search_first_order_date(self, operator, value):
+        return self._search_grading_field('first_order_date', operator, value)
+
+    def _search_last_order_date(self, operator, value):
+        return self._search_grading_field('last_order_date', operator, value)
+
+    def _search_next_review_date(self, operator, value):
+        return self._search_grading_field('next_review_date', operator, value)
+
     @api.model
     def _group_expand_customer_grade(self, values, domain):
         # The board always shows the A, B, C and "no grade" columns.
@@ -132,8 +274,13 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in GRADING_MANAGER_FIELDS):
-            self._ensure_grade_manager()
+        if not self.env.su:
+            for vals in vals_list:
+                # a new contact shows (and its form sends back) its company's grade
+                commercial = self.browse(vals.get('parent_id')).commercial_partner_id
+                if any((vals[fname] or False) != (commercial[fname] if commercial else False)
+                       for fname in GRADING_MANAGER_FIELDS if fname in vals):
+                    self._ensure_grade_manager()
         return super().create(vals_list)
 
     def write(self, vals):

@@ -1,0 +1,114 @@
+"""The per-company grading figures live in res.partner.grading; on res.partner
+they still read, search, group, sort and write like ordinary fields."""
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common_grading import GradingCase
+
+
+def _grade_trackings(partner):
+    return partner.env['mail.tracking.value'].search([
+        ('mail_message_id.model', '=', 'res.partner'),
+        ('mail_message_id.res_id', '=', partner.id),
+        ('field_id.name', '=', 'customer_grade'),
+    ], order='id')
+
+
+@tagged('post_install', '-at_install')
+class TestGradingStorage(GradingCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key = cls._customer("Storage Key")
+        cls.small = cls._customer("Storage Small")
+        cls.prospect = cls._customer("Storage Prospect")
+        cls._orders([(cls.key, 900), (cls.small, 100)])
+        cls.Grading._grade_companies(cls.env.company)
+        cls.ours = cls.key | cls.small | cls.prospect
+
+    def _search(self, domain, **kwargs):
+        return self.env['res.partner'].search([('id', 'in', self.ours.ids), *domain], **kwargs)
+
+    def test_one_row_per_customer_and_company_and_none_for_prospects(self):
+        rows = self.env['res.partner.grading'].search([('partner_id', 'in', self.ours.ids)])
+        self.assertRecordValues(rows.sorted(lambda row: row.partner_id.name), [
+            {'partner_id': self.key.id, 'company_id': self.company.id, 'customer_grade': 'a',
+             'customer_lifecycle': 'new', 'grade_revenue': 900.0, 'grade_order_count': 1},
+            {'partner_id': self.small.id, 'company_id': self.company.id, 'customer_grade': 'b',
+             'customer_lifecycle': 'new', 'grade_revenue': 100.0, 'grade_order_count': 1},
+        ])
+        self.assertRecordValues(self.prospect, [{'customer_grade': False, 'customer_lifecycle': 'prospect'}])
+
+    def test_search_on_every_operator_the_board_uses(self):
+        self.assertEqual(self._search([('customer_grade', '=', 'a')]), self.key)
+        self.assertEqual(self._search([('customer_grade', 'in', ['a', 'b'])]), self.key | self.small)
+        self.assertEqual(self._search([('customer_grade', '=', False)]), self.prospect)
+        self.assertEqual(self._search([('customer_grade', '!=', 'a')]), self.small | self.prospect)
+        # a partner without a row is a prospect, in searches too
+        self.assertEqual(self._search([('customer_lifecycle', '=', 'prospect')]), self.prospect)
+        self.assertEqual(self._search([('customer_lifecycle', '=', 'new')]), self.key | self.small)
+        self.assertEqual(self._search([('grade_revenue', '>', 500)]), self.key)
+        self.assertEqual(self._search([('next_review_date', '<=', self.today + timedelta(days=1))]), self.key)
+        self.assertEqual(self._search([('customer_grade_locked', '=', False)]), self.ours)
+
+    def test_group_and_sort_by_grade_in_sql(self):
+        groups = self.env['res.partner']._read_group(
+            [('id', 'in', self.ours.ids)], ['customer_grade'], ['__count', 'grade_revenue:sum'])
+        self.assertEqual(sorted(groups, key=lambda g: str(g[0])), [(False, 1, False), ('a', 1, 900.0), ('b', 1, 100.0)])
+        self.assertEqual(self._search([], order='grade_revenue, id').ids,
+                         [self.small.id, self.key.id, self.prospect.id])
+        # the board's kanban groups show every grade column, even empty ones
+        board = self.env['res.partner'].with_context(read_group_expand=True).formatted_read_group(
+            [('id', 'in', self.small.ids)], ['customer_grade'], ['__count'])
+        self.assertEqual([group['customer_grade'] for group in board], ['a', 'b', 'c', False])
+
+    def test_contact_reads_its_company_row_and_writing_it_writes_that_row(self):
+        contact = self.env['res.partner'].create({'name': 'Storage Buyer', 'parent_id': self.key.id})
+        self.assertRecordValues(contact, [{'customer_grade': 'a', 'grade_revenue': 900.0}])
+        self.assertEqual(self._search([('customer_grade', '=', 'a')]), self.key)
+        self.assertIn(contact, self.env['res.partner'].search([('customer_grade', '=', 'a')]))
+        contact.with_user(self.sales_manager).customer_grade = 'c'
+        self.assertEqual(self.key.customer_grade, 'c')
+        self.assertEqual(self.env['res.partner.grading'].search_count([('partner_id', '=', contact.id)]), 0)
+
+    def test_grading_never_rewrites_partner_rows(self):
+        self.env.cr.execute("SELECT id, write_date FROM res_partner WHERE id = ANY(%s) ORDER BY id", [self.ours.ids])
+        before = self.env.cr.fetchall()
+        self._orders([(self.small, 5000)])
+        self.assertEqual(self._grade(), 2)
+        self.env.cr.execute("SELECT id, write_date FROM res_partner WHERE id = ANY(%s) ORDER BY id", [self.ours.ids])
+        self.assertEqual(self.env.cr.fetchall(), before)
+        self.assertEqual(self._grades(self.key | self.small), ['b', 'a'])
+
+    def test_salesperson_reads_rows_only_of_allowed_companies(self):
+        company_2 = self.env['res.company'].create({'name': 'Storage Second Co'})
+        self.env.user.company_ids |= company_2
+        self._orders([(self.key, 10)], company=company_2)
+        self._grade(company_2)
+        rows = self.env['res.partner.grading'].with_user(self.salesperson).search([('partner_id', '=', self.key.id)])
+        self.assertEqual(rows.company_id, self.company)
+
+
+@tagged('post_install', '-at_install')
+class TestGradingFirstSight(GradingCase):
+    """The engine's first grade for a customer with an older history is its
+    starting point, not a change: no chatter message (at installation that
+    would be one message per customer). Later changes are all noted, and so
+    is a genuinely new customer's first grade."""
+
+    def test_established_customer_starts_silently_then_every_change_is_noted(self):
+        veteran = self._customer("Veteran")
+        self._order(veteran, 500, day=self.today - timedelta(days=150))
+        newcomer = self._customer("Newcomer")
+        self._order(newcomer, 100)
+        self._grade()
+        self.assertRecordValues(veteran, [{'customer_grade': 'a', 'customer_lifecycle': 'active'}])
+        self.assertFalse(_grade_trackings(veteran))
+        self.assertRecordValues(_grade_trackings(newcomer), [{'old_value_char': '', 'new_value_char': 'B (general)'}])
+        # the newcomer overtakes: both grades change, both are noted
+        self._order(newcomer, 5000)
+        self._grade()
+        self.assertRecordValues(_grade_trackings(veteran), [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
+        self.assertEqual(_grade_trackings(newcomer).mapped('new_value_char'), ['B (general)', 'A (key)'])
