@@ -5,8 +5,12 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 resolve_odoo || die "Odoo 19 is missing: run 'make setup' first."
 
-if ! psql -d "$DEMO_DB" -tAc "select 1 from ir_module_module where name = 'sales_followup' and state = 'installed'" 2>/dev/null | grep -q 1; then
-    echo "run: creating demo database $DEMO_DB with sales_followup and its demo data (a few minutes, once)"
+# The demo database is disposable: it is rebuilt when the addon's version
+# changed since it was made, rather than migrated.
+version=$(sed -n "s/^ *'version': '\(.*\)',/\1/p" "$REPO_ROOT/sales_followup/__manifest__.py")
+installed=$(psql -d "$DEMO_DB" -tAc "select latest_version from ir_module_module where name = 'sales_followup' and state = 'installed'" 2>/dev/null || true)
+if [ "$installed" != "$version" ]; then
+    echo "run: creating demo database $DEMO_DB with sales_followup $version and its demo data (a few minutes, once)"
     dropdb --if-exists "$DEMO_DB"
     odoo_cmd -d "$DEMO_DB" -i sales_followup --with-demo --stop-after-init --log-level=warn \
         || die "creating the demo database failed; see the log above."
