@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
@@ -167,15 +169,20 @@ class ResPartner(models.Model):
         rows = Grading.search([('partner_id', 'in', self.commercial_partner_id.ids),
                                ('company_id', '=', company.id)])
         row_by_partner = {row.partner_id.id: row for row in rows}
+        to_create = []
+        rows_by_value = defaultdict(lambda: Grading)
         for commercial, partners in self.grouped('commercial_partner_id').items():
             value = partners[-1][fname]
             row = row_by_partner.get(commercial.id)
             if value == self._grading_values(row)[fname]:
                 continue
             if row:
-                row[fname] = value
+                rows_by_value[value] |= row
             else:
-                Grading.create({fname: value, 'partner_id': commercial.id, 'company_id': company.id})
+                to_create.append({fname: value, 'partner_id': commercial.id, 'company_id': company.id})
+        for value, value_rows in rows_by_value.items():
+            value_rows[fname] = value
+        Grading.create(to_create)
 
     @api.model
     def _grading_values(self, row):
