@@ -65,6 +65,14 @@ class GradingCase(SalesFollowupCase):
     def _grade(self, companies=None):
         return self.Grading._grade_companies(companies or self.env.company)
 
+    def _grade_trackings(self, partner):
+        """The chatter tracking values of ``partner``'s grade, oldest first."""
+        return self.env['mail.tracking.value'].search([
+            ('mail_message_id.model', '=', 'res.partner'),
+            ('mail_message_id.res_id', '=', partner.id),
+            ('field_id.name', '=', 'customer_grade'),
+        ], order='id')
+
     def _grades(self, partners, company=None):
         partners = partners.with_company(company or self.env.company)
         partners.invalidate_recordset()

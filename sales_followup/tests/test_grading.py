@@ -267,12 +267,8 @@ class TestGradingReview(GradingCase):
         self.customer.with_user(self.sales_manager).customer_grade = 'b'
         self.assertEqual(self.customer.next_review_date, self.today + timedelta(days=7))
         self.env.cr.precommit.run()  # tracking is posted just before commit
-        tracking = self.env['mail.tracking.value'].search([
-            ('mail_message_id.model', '=', 'res.partner'),
-            ('mail_message_id.res_id', '=', self.customer.id),
-            ('field_id.name', '=', 'customer_grade'),
-        ])
-        self.assertRecordValues(tracking, [{'old_value_char': '', 'new_value_char': 'B (general)'}])
+        self.assertRecordValues(self._grade_trackings(self.customer),
+                                [{'old_value_char': '', 'new_value_char': 'B (general)'}])
 
 
 @tagged('post_install', '-at_install')

@@ -10,14 +10,6 @@ from odoo.addons.sales_followup.models import customer_grading
 from .common_grading import GradingCase
 
 
-def _grade_trackings(partner):
-    return partner.env['mail.tracking.value'].search([
-        ('mail_message_id.model', '=', 'res.partner'),
-        ('mail_message_id.res_id', '=', partner.id),
-        ('field_id.name', '=', 'customer_grade'),
-    ], order='id')
-
-
 @tagged('post_install', '-at_install')
 class TestGradingCron(GradingCase):
 
@@ -51,7 +43,7 @@ class TestGradingCron(GradingCase):
         self.assertEqual(self._grades(partners), ['a', 'a', 'b', 'b', 'c'])
         # each customer got exactly one grade message in all
         for partner in partners:
-            self.assertEqual(len(_grade_trackings(partner)), 1, partner.name)
+            self.assertEqual(len(self._grade_trackings(partner)), 1, partner.name)
 
     def test_cron_grades_every_company(self):
         company_2 = self.env['res.company'].create({'name': 'Cron Second Co'})
@@ -75,16 +67,16 @@ class TestGradingChatter(GradingCase):
         # other overtakes: A -> B for the customer
         self._orders([(other, 1000)])
         self._grade()
-        self.assertRecordValues(_grade_trackings(self.customer), [
+        self.assertRecordValues(self._grade_trackings(self.customer), [
             {'old_value_char': '', 'new_value_char': 'A (key)'},
             {'old_value_char': 'A (key)', 'new_value_char': 'B (general)'},
         ])
-        self.assertFalse(_grade_trackings(contact))
+        self.assertFalse(self._grade_trackings(contact))
         self.assertEqual(contact.customer_grade, 'b')
         # figures changing without a grade change post nothing
         self._orders([(other, 1)])
         self.assertEqual(self._grade(), 1)
-        self.assertEqual(len(_grade_trackings(other)), 2)
+        self.assertEqual(len(self._grade_trackings(other)), 2)
 
 
 @tagged('post_install', '-at_install')

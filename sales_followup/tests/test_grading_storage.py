@@ -7,14 +7,6 @@ from odoo.tests import tagged
 from .common_grading import GradingCase
 
 
-def _grade_trackings(partner):
-    return partner.env['mail.tracking.value'].search([
-        ('mail_message_id.model', '=', 'res.partner'),
-        ('mail_message_id.res_id', '=', partner.id),
-        ('field_id.name', '=', 'customer_grade'),
-    ], order='id')
-
-
 @tagged('post_install', '-at_install')
 class TestGradingStorage(GradingCase):
 
@@ -105,10 +97,10 @@ class TestGradingFirstSight(GradingCase):
         self._order(newcomer, 100)
         self._grade()
         self.assertRecordValues(veteran, [{'customer_grade': 'a', 'customer_lifecycle': 'active'}])
-        self.assertFalse(_grade_trackings(veteran))
-        self.assertRecordValues(_grade_trackings(newcomer), [{'old_value_char': '', 'new_value_char': 'B (general)'}])
+        self.assertFalse(self._grade_trackings(veteran))
+        self.assertRecordValues(self._grade_trackings(newcomer), [{'old_value_char': '', 'new_value_char': 'B (general)'}])
         # the newcomer overtakes: both grades change, both are noted
         self._order(newcomer, 5000)
         self._grade()
-        self.assertRecordValues(_grade_trackings(veteran), [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
-        self.assertEqual(_grade_trackings(newcomer).mapped('new_value_char'), ['B (general)', 'A (key)'])
+        self.assertRecordValues(self._grade_trackings(veteran), [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
+        self.assertEqual(self._grade_trackings(newcomer).mapped('new_value_char'), ['B (general)', 'A (key)'])
