@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.1.0',
+    'version': '19.0.1.2.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints, '
                'returns and referrals, and never forget a follow-up',

@@ -8,9 +8,11 @@ from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from .res_partner import GRADING_FIELDS
-# Large enough to amortise the per-batch queries, small enough to keep
-# memory bounded and commits frequent.
-GRADING_BATCH_SIZE = 2000
+
+# Batches are applied in SQL, so Python's memory does not depend on their
+# size: large enough to amortise a statement and a commit, small enough that
+# a batch holds its rows' locks for a few tens of milliseconds.
+GRADING_BATCH_SIZE = 5000
 CHANGES_TABLE = 'sales_followup_grading_changes'
 
 
@@ -50,19 +52,25 @@ class CustomerGrading(models.AbstractModel):
         ``commit`` is only for the cron (tests and UI requests must stay in
         one transaction)."""
         changed = 0
-        for company in companies:
-            size = self._prepare_changes(company, date=date)
-            applied = 0
-            while applied < size:
-                done = self._apply_changes_batch(company, applied)
-                applied += done
-                changed += done
-                if commit and not self.env['ir.cron']._commit_progress(done, remaining=size - applied):
-                    # Out of time: the next run starts over and only finds
-                    # what is still different.
-                    return changed
-        self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGES_TABLE)))
-        return changed
+        try:
+            for company in companies:
+                size = self._prepare_changes(company, date=date)
+                message = self._grade_message_values(company)
+                applied = 0
+                while applied < size:
+                    done = self._apply_changes_batch(company, applied, message)
+                    applied += done
+                    changed += done
+                    if commit and not self.env['ir.cron']._commit_progress(done, remaining=size - applied):
+                        # Out of time: the next run starts over and only finds
+                        # what is still different.
+                        return changed
+            self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(CHANGES_TABLE)))
+            return changed
+        finally:
+            # Once, not per batch: nothing reads these between batches, and
+            # reloading what the messages need cost more than a batch.
+            self._invalidate_grading_caches()
 
     # ------------------------------------------------------------------
     # Business helpers
@@ -207,7 +215,7 @@ class CustomerGrading(models.AbstractModel):
         return size
 
     @api.private
-    def _apply_changes_batch(self, company, applied):
+    def _apply_changes_batch(self, company, applied, message):
         """Apply the batch of the changes table that follows its first
         ``applied`` rows, in a single statement: the
         grading rows are inserted or updated, and every grade change gets a
@@ -217,33 +225,41 @@ class CustomerGrading(models.AbstractModel):
         The messages are inserted in SQL rather than through mail.message's
         create(), which costs about 2 ms per message (sanitising, inverse
         caches, access checks). They are plain internal notes by OdooBot with
-        one tracking value, exactly what the ORM would store.
+        one tracking value, exactly what the ORM would store; ``message``
+        holds their common values (see _grade_message_values).
         """
-        message = self._grade_message_values(company)
-        labels = message.pop('labels')
-
-        def label(column):
-            return SQL("CASE %s WHEN 'a' THEN %s WHEN 'b' THEN %s WHEN 'c' THEN %s ELSE '' END",
-                       column, labels['a'], labels['b'], labels['c'])
-
+        # a lock set in this transaction since the changes were prepared
+        self.env['res.partner.grading'].flush_model()
         self.env.cr.execute(SQL("""
             WITH batch AS MATERIALIZED (
                 SELECT * FROM %(table)s WHERE seq > %(applied)s AND seq <= %(applied)s + %(limit)s
-            ), upserted AS (
+            ), inserted AS (
+                -- a plain INSERT rather than an upsert, which costs a
+                -- speculative insertion per row; a row created since the
+                -- changes were prepared (a manager locking a prospect's
+                -- grade) is left to the next run
                 INSERT INTO res_partner_grading (
                     partner_id, company_id, customer_grade, customer_lifecycle, grade_revenue,
                     grade_order_count, first_order_date, last_order_date, next_review_date)
                 SELECT b.partner_id, %(cid)s, b.grade, b.lifecycle, b.revenue,
                        b.order_count, b.first_date, b.last_date, b.next_review
                   FROM batch b
-                    ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET customer_grade = EXCLUDED.customer_grade,
-                       customer_lifecycle = EXCLUDED.customer_lifecycle,
-                       grade_revenue = EXCLUDED.grade_revenue,
-                       grade_order_count = EXCLUDED.grade_order_count,
-                       first_order_date = EXCLUDED.first_order_date,
-                       last_order_date = EXCLUDED.last_order_date,
-                       next_review_date = EXCLUDED.next_review_date
+                 WHERE NOT b.known
+                   AND NOT EXISTS (SELECT FROM res_partner_grading g
+                                    WHERE g.partner_id = b.partner_id AND g.company_id = %(cid)s)
+            ), updated AS (
+                UPDATE res_partner_grading g
+                   -- a grade locked since the changes were prepared stays
+                   SET customer_grade = CASE WHEN g.customer_grade_locked THEN g.customer_grade
+                                             ELSE b.grade END,
+                       customer_lifecycle = b.lifecycle,
+                       grade_revenue = b.revenue,
+                       grade_order_count = b.order_count,
+                       first_order_date = b.first_date,
+                       last_order_date = b.last_date,
+                       next_review_date = b.next_review
+                  FROM batch b
+                 WHERE b.known AND g.partner_id = b.partner_id AND g.company_id = %(cid)s
             ), messages AS (
                 INSERT INTO mail_message (
                     model, res_id, message_type, is_internal, subtype_id, author_id, email_from,
@@ -272,25 +288,31 @@ class CustomerGrading(models.AbstractModel):
             cid=company.id,
             uid=self.env.uid,
             now=fields.Datetime.now(),
-            old_label=label(SQL('b.old_grade')),
-            new_label=label(SQL('b.grade')),
             **message,
         ))
-        done = self.env.cr.fetchone()[0]
+        return self.env.cr.fetchone()[0]
+
+    def _invalidate_grading_caches(self):
         self.env['res.partner.grading'].invalidate_model()
         self.env['res.partner'].invalidate_model([*GRADING_FIELDS, 'message_ids'])
         self.env['mail.message'].invalidate_model()
         self.env['mail.tracking.value'].invalidate_model()
-        return done
 
     @api.private
     def _grade_message_values(self, company):
-        """Values shared by all the grade-change messages of a run."""
+        """Values shared by all the grade-change messages of a company's run,
+        as parameters of _apply_changes_batch's statement."""
         author = self.env.ref('base.partner_root')
         field = self.env['ir.model.fields']._get('res.partner', 'customer_grade')
         labels = dict(self.env['res.partner']._fields['customer_grade']._description_selection(self.env))
+
+        def label(column):
+            return SQL("CASE %s WHEN 'a' THEN %s WHEN 'b' THEN %s WHEN 'c' THEN %s ELSE '' END",
+                       column, labels['a'], labels['b'], labels['c'])
+
         return {
-            'labels': labels,
+            'old_label': label(SQL('b.old_grade')),
+            'new_label': label(SQL('b.grade')),
             'field_id': field.id,
             'author_id': author.id,
             'email_from': author.email_formatted,

@@ -104,6 +104,12 @@ class ResCompany(models.Model):
                     and company.followup_grade_b_amount > company.followup_grade_a_amount):
                 raise ValidationError(self.env._(
                     "The minimum revenue for grade B cannot be higher than the minimum revenue for grade A."))
+
+    def unlink(self):
+        # res.partner.grading keys companies without a foreign key (see
+        # CompanyKey), so nothing cascades from the database.
+        self.env['res.partner.grading'].sudo().search([('company_id', 'in', self.ids)]).unlink()
+        return super().unlink()
     # --- end grading ---------------------------------------------------------
 
     # --- complaints (issue 6) ------------------------------------------------

@@ -1,6 +1,7 @@
 """The per-company grading figures live in res.partner.grading; on res.partner
 they still read, search, group, sort and write like ordinary fields."""
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -81,6 +82,44 @@ class TestGradingStorage(GradingCase):
         self._grade(company_2)
         rows = self.env['res.partner.grading'].with_user(self.salesperson).search([('partner_id', '=', self.key.id)])
         self.assertEqual(rows.company_id, self.company)
+
+    def test_deleting_a_company_deletes_its_rows(self):
+        # rows key their company without a database foreign key (see CompanyKey).
+        # Under test only, stock gives a new company a warehouse, which would
+        # keep it from being deleted: create it as outside tests.
+        with patch('odoo.modules.module.current_test', False):
+            company_2 = self.env['res.company'].create({'name': 'Storage Closed Co'})
+        Grading = self.env['res.partner.grading']
+        Grading.create({'partner_id': self.key.id, 'company_id': company_2.id, 'customer_grade': 'c'})
+        company_2.unlink()
+        self.assertEqual(Grading.search([('partner_id', 'in', self.ours.ids)]).company_id, self.company)
+
+    def _apply_prepared_changes(self):
+        message = self.Grading._grade_message_values(self.company)
+        self.Grading._apply_changes_batch(self.company, 0, message)
+        self.Grading._invalidate_grading_caches()
+
+    def test_grade_locked_while_a_run_prepares_is_kept(self):
+        self._orders([(self.small, 5000)])
+        self.assertEqual(self.Grading._prepare_changes(self.company), 2)
+        # a manager locks the small customer's B before the batch is applied
+        self.small.with_user(self.sales_manager).customer_grade_locked = True
+        self._apply_prepared_changes()
+        self.assertRecordValues(self.small, [
+            {'customer_grade': 'b', 'customer_grade_locked': True, 'grade_revenue': 5100.0}])
+        self.assertEqual(self.key.customer_grade, 'b')
+
+    def test_row_created_while_a_run_prepares_is_left_to_the_next_run(self):
+        self._orders([(self.prospect, 50)])
+        self.Grading._prepare_changes(self.company)
+        # a manager locks the prospect's grade: that creates its row
+        self.prospect.with_user(self.sales_manager).write({'customer_grade': 'a', 'customer_grade_locked': True})
+        self._apply_prepared_changes()
+        self.assertRecordValues(self.prospect, [
+            {'customer_grade': 'a', 'customer_lifecycle': 'prospect', 'grade_revenue': 0.0}])
+        self._grade()
+        self.assertRecordValues(self.prospect, [
+            {'customer_grade': 'a', 'customer_lifecycle': 'new', 'grade_revenue': 50.0}])
 
 
 @tagged('post_install', '-at_install')
