@@ -11,16 +11,17 @@ SQL, then measures against baselines taken in the same run:
 - the naive way: an ORM loop doing a `search` per partner, timed on 1,000
   partners and extrapolated per partner;
 - the engine: a first full grading (every customer gets a grade and a review
-  date; customers with an older history start without a chatter message) and
-  a daily re-grading one day later with 1 % of the customers having ordered
-  again (only what changed is written, every grade change gets a message),
-  then a re-run on unchanged data;
+  date; customers with an older history start without a chatter message),
+  the best of three runs from an empty grading table, as the floor is the
+  best of five; then a daily re-grading one day later with 1 % of the
+  customers having ordered again (only what changed is written, every grade
+  change gets a message), and a re-run on unchanged data;
 - the worst case, for information: a first grading where every customer is
   new, so every one of the 20,000 first grades gets its chatter message.
 
 Peak memory is shown for both gradings: it stays flat while the number of
-written partners grows tenfold, because the changes live in a temporary
-table and Python only ever holds one batch.
+written partners grows from about 500 to 20,000, because the changes live in a temporary
+table and are applied batch by batch in SQL: Python holds none of them.
 """
 from datetime import timedelta
 
@@ -32,6 +33,7 @@ from common import measure, ratio
 CUSTOMERS = 20_000
 ORDERS = 200_000
 NAIVE_SAMPLE = 1_000
+FIRST_RUNS = 3
 
 
 def _build_data(env):
@@ -149,9 +151,16 @@ def run(env):
     naive_total = naive_per_partner * CUSTOMERS
 
     # Timed without tracemalloc (it slows Python down); peak memory is
-    # measured by a second pass below.
-    with measure(trace_memory=False) as first:
-        changed_first = Grading._grade_companies(env.company, commit=True)
+    # measured by a second pass below. Like the floor, the best of a few
+    # runs, each starting from an empty grading table.
+    first_runs = []
+    for __ in range(FIRST_RUNS):
+        env.cr.execute("TRUNCATE res_partner_grading")
+        env.cr.commit()
+        with measure(trace_memory=False) as first:
+            changed_first = Grading._grade_companies(env.company, commit=True)
+        first_runs.append(first)
+    first = min(first_runs, key=lambda run: run['seconds'])
 
     # The next day: 1 % of the customers have ordered again, the window and
     # the lifecycle thresholds moved by one day.
@@ -192,13 +201,13 @@ def run(env):
     print(f"naive ORM loop: {naive_per_partner * 1000:.2f} ms/partner on {NAIVE_SAMPLE:,} partners "
           f"-> {naive_total:.1f} s for {CUSTOMERS:,}")
     for label, result, changed in (
-        ("first grading", first, changed_first),
+        (f"first grading (best of {FIRST_RUNS})", first, changed_first),
         ("daily grading", daily, changed_daily),
         ("re-run, no change", rerun, changed_rerun),
         ("all new (info)", all_new, changed_all_new),
     ):
         peak = f"peak {result['peak_mib']:.1f} MiB, " if 'peak_mib' in result else ""
-        print(f"{label:>18}: {result['seconds']:.3f} s, {result['queries']} queries, "
+        print(f"{label:>28}: {result['seconds']:.3f} s, {result['queries']} queries, "
               f"{peak}{changed:,} partners written | "
               f"{ratio(result['seconds'], floor_s):.2f}x the SQL floor "
               f"({ratio(result['seconds'], window_floor_s):.2f}x the window-only one), "
