@@ -292,6 +292,7 @@ class CustomerGrading(models.AbstractModel):
         ))
         return self.env.cr.fetchone()[0]
 
+    @api.private
     def _invalidate_grading_caches(self):
         self.env['res.partner.grading'].invalidate_model()
         self.env['res.partner'].invalidate_model([*GRADING_FIELDS, 'message_ids'])
