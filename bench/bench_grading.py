@@ -20,8 +20,9 @@ SQL, then measures against baselines taken in the same run:
   new, so every one of the 20,000 first grades gets its chatter message.
 
 Peak memory is shown for both gradings: it stays flat while the number of
-written partners grows from about 500 to 20,000, because the changes live in a temporary
-table and are applied batch by batch in SQL: Python holds none of them.
+written partners grows from about 500 to 20,000, because the changes live in
+a temporary table and are applied batch by batch in SQL: Python holds none
+of them.
 """
 from datetime import timedelta
 

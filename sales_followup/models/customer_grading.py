@@ -21,9 +21,9 @@ class CustomerGrading(models.AbstractModel):
 
     One grouped query per company computes every customer's figures, grade and
     lifecycle into a temporary table holding only the customers whose values
-    change; those are then applied by batches of upserts into
-    res.partner.grading, with a chatter tracking message for every grade
-    change.
+    change; those are then applied in batches to res.partner.grading (new
+    rows inserted, known rows updated), with a chatter tracking message for
+    every grade change.
 
     A customer the engine meets for the first time with an older history
     (when the module is installed, or a company is graded for the first time)
