@@ -4,7 +4,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
-from ..models.customer_complaint import COMPLAINT_CATEGORIES
+from ..const import COMPLAINT_CATEGORIES
 
 
 class ComplaintPortal(CustomerPortal):

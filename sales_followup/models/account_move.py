@@ -21,27 +21,26 @@ class AccountMove(models.Model):
             move.can_record_promise = move._is_promise_possible()
 
     def action_open_promise_wizard(self):
+        """Record the date and amount the customer promised to pay."""
         self.ensure_one()
         self._ensure_promise_possible()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Record Promise to Pay"),
-            'res_model': 'customer.followup.promise.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_invoice_id': self.id},
-        }
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'sales_followup.action_customer_followup_promise_wizard')
+        action['context'] = {'default_invoice_id': self.id}
+        return action
 
     def action_view_followups(self):
+        """Open the invoice's follow-up cards."""
         self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_followup_board')
+        action.update({
             'name': self.env._("Follow-up Cards"),
-            'res_model': 'customer.followup',
             'view_mode': 'list,form',
+            'views': [(False, 'list'), (False, 'form')],
             'domain': [('invoice_id', '=', self.id)],
             'context': {'create': False},
-        }
+        })
+        return action
 
     def _is_promise_possible(self):
         self.ensure_one()

@@ -8,107 +8,44 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import split_every
-from odoo.tools.translate import LazyTranslate
 
-_lt = LazyTranslate(__name__)
+from ..const import (
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_CHANNELS,
+    COMPLAINT_OPEN_STATES,
+    COMPLAINT_SEVERITIES,
+    COMPLAINT_STATES,
+    COMPLAINT_STEPS,
+    FOLLOWUP_OPEN_STATES,
+    RESPONSIBILITIES,
+    RESPONSIBILITY_ADVICE,
+    SATISFACTION_LEVELS,
+    SOLUTION_TYPES,
+)
+from ..tools import cursor_flag, cursor_flagged
 
 _logger = logging.getLogger(__name__)
 
-COMPLAINT_CATEGORIES = [
-    ('product_quality', 'Product Quality'),
-    ('delivery', 'Delivery'),
-    ('service', 'Service'),
-    ('price', 'Price'),
-    ('billing', 'Billing'),
-    ('staff', 'Staff'),
-    ('other', 'Other'),
-]
+# The step that leads into each state: a state written directly (kanban drag
+# and drop, RPC) runs that step's action.
+STEP_INTO_STATE = {target: step for step, (_sources, target) in COMPLAINT_STEPS.items()}
 
-COMPLAINT_SEVERITIES = [
-    ('low', 'Low'),
-    ('normal', 'Normal'),
-    ('high', 'High'),
-    ('critical', 'Critical'),
-]
-
-COMPLAINT_CHANNELS = [
-    ('phone', 'Phone'),
-    ('email', 'Email'),
-    ('visit', 'Visit'),
-    ('portal', 'Customer Portal'),
-    ('other', 'Other'),
-]
-
-COMPLAINT_STATES = [
-    ('new', 'New'),
-    ('acknowledged', 'Acknowledged'),
-    ('investigating', 'Investigating'),
-    ('proposed', 'Solution Proposed'),
-    ('resolved', 'Resolved'),
-    ('closed', 'Closed'),
-    ('cancelled', 'Cancelled'),
-]
-
-# Shared with returns (SPEC §1.5): who caused the problem.
-RESPONSIBILITIES = [
-    ('salesperson', 'Salesperson'),
-    ('delivery', 'Delivery Staff'),
-    ('customer', 'Customer'),
-    ('company_policy', 'Company Pricing/Policy'),
-    ('product', 'Product'),
-    ('other', 'Other'),
-]
-
-# What to do once the responsibility is known (SPEC §1.5).
-RESPONSIBILITY_ADVICE = {
-    'salesperson': _lt("Our mistake: apologise to the customer."),
-    'delivery': _lt("Report it to the delivery manager."),
-    'customer': _lt("Understand the real reason behind the complaint."),
-    'company_policy': _lt("Explain the policy to the customer and report the complaint to management."),
-    'product': _lt("Report the defect so that the product gets fixed."),
-    'other': _lt("Agree the next step with your manager."),
+# What each step needs beyond the right state, checked once by the step.
+STEP_GUARDS = {
+    'propose': ('_ensure_solution',),
+    'resolve': ('_ensure_responsibility', '_ensure_solution'),
+    'close': ('_ensure_satisfaction',),
 }
 
-SOLUTION_TYPES = [
-    ('apology', 'Apology'),
-    ('repair', 'Repair'),
-    ('replace', 'Replacement'),
-    ('refund', 'Refund'),
-    ('discount', 'Discount'),
-    ('other', 'Other'),
-]
-
-SATISFACTION_LEVELS = [
-    ('1', 'Very Dissatisfied'),
-    ('2', 'Dissatisfied'),
-    ('3', 'Neutral'),
-    ('4', 'Satisfied'),
-    ('5', 'Very Satisfied'),
-]
-
-# States in which the complaint still waits for us.
-OPEN_STATES = ('new', 'acknowledged', 'investigating', 'proposed')
-
-# The action that moves a complaint into each state, and the states it may
-# come from. Nothing moves a complaint back to 'new'.
-TRANSITIONS = {
-    'acknowledged': ('action_acknowledge', ('new',)),
-    'investigating': ('action_investigate', ('acknowledged',)),
-    'proposed': ('action_propose', ('acknowledged', 'investigating')),
-    'resolved': ('action_resolve', ('acknowledged', 'investigating', 'proposed')),
-    'closed': ('action_close', ('resolved',)),
-    'cancelled': ('action_cancel', OPEN_STATES),
-}
-
-# Written by the workflow actions only: set directly (RPC, import), they
-# would forge who escalated, or when the customer got an answer.
+# Written by the workflow steps only: set directly (RPC, import), they would
+# forge who escalated, or when the customer got an answer.
 WORKFLOW_FIELDS = frozenset({
     'escalated', 'escalated_by_id', 'escalated_date', 'escalation_reason',
     'date_acknowledged', 'date_resolved', 'date_closed', 'overdue_alert_deadline',
 })
 
-# Context key the actions set on their own writes.
-WORKFLOW_CONTEXT_KEY = 'complaint_workflow'
+# Cursor key holding the ids of complaints a workflow step is writing.
+WORKFLOW_KEY = 'sales_followup.complaint_workflow'
 
 # Kanban highlight colour per severity (Odoo colour indexes: 1 red,
 # 2 orange, 4 light blue, 10 green).
@@ -128,8 +65,11 @@ OVERDUE_BATCH_SIZE = 200
 
 class CustomerComplaint(models.Model):
     """A customer's dissatisfaction after a purchase, worked through the
-    procedure of SPEC §1.4: acknowledge, investigate, propose, resolve, and
-    close once the customer confirmed the problem is solved."""
+    after-sales procedure: acknowledge, investigate, propose, resolve, and
+    close once the customer confirmed the problem is solved.
+
+    The steps and the states they lead from and to are the table
+    ``COMPLAINT_STEPS``; every way of changing the state goes through it."""
     _name = 'customer.complaint'
     _description = 'Customer Complaint'
     _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
@@ -212,6 +152,9 @@ class CustomerComplaint(models.Model):
              "alerts once per missed deadline.")
     followup_ids = fields.One2many(
         comodel_name='customer.followup', inverse_name='complaint_id', string="Follow-up Cards")
+    is_open = fields.Boolean(
+        string="Open", compute='_compute_is_open', store=True,
+        help="The complaint still waits for us.")
     is_overdue = fields.Boolean(
         string="Overdue", compute='_compute_is_overdue', search='_search_is_overdue')
     can_acknowledge = fields.Boolean(compute='_compute_can_actions')
@@ -284,13 +227,18 @@ class CustomerComplaint(models.Model):
         for complaint in self:
             complaint.satisfaction_score = int(complaint.satisfaction or 0)
 
+    @api.depends('state')
+    def _compute_is_open(self):
+        for complaint in self:
+            complaint.is_open = complaint.state in COMPLAINT_OPEN_STATES
+
     @api.depends('state', 'reply_deadline')
     @api.depends_context('tz')
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for complaint in self:
             complaint.is_overdue = bool(
-                complaint.state in OPEN_STATES
+                complaint.state in COMPLAINT_OPEN_STATES
                 and complaint.reply_deadline and complaint.reply_deadline < today
             )
 
@@ -298,7 +246,7 @@ class CustomerComplaint(models.Model):
         if operator not in ('in', 'not in'):
             return NotImplemented
         overdue = Domain([
-            ('state', 'in', OPEN_STATES),
+            ('state', 'in', COMPLAINT_OPEN_STATES),
             ('reply_deadline', '<', fields.Date.context_today(self)),
         ])
         return overdue if (operator == 'in') == (True in value) else ~overdue
@@ -306,14 +254,9 @@ class CustomerComplaint(models.Model):
     @api.depends('state', 'escalated')
     def _compute_can_actions(self):
         for complaint in self:
-            state = complaint.state
-            complaint.can_acknowledge = state == 'new'
-            complaint.can_investigate = state == 'acknowledged'
-            complaint.can_propose = state in ('acknowledged', 'investigating')
-            complaint.can_resolve = state in ('acknowledged', 'investigating', 'proposed')
-            complaint.can_close = state == 'resolved'
-            complaint.can_cancel = state in OPEN_STATES
-            complaint.can_escalate = state in OPEN_STATES and not complaint.escalated
+            for step, (sources, _target) in COMPLAINT_STEPS.items():
+                complaint[f'can_{step}'] = complaint.state in sources
+            complaint.can_escalate = complaint.state in COMPLAINT_OPEN_STATES and not complaint.escalated
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -369,32 +312,32 @@ class CustomerComplaint(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if self.env.su:
+        # Superuser code (never reachable over RPC) is trusted, like the
+        # workflow steps themselves.
+        if self.env.su or (self.ids and set(self.ids) <= cursor_flagged(self.env, WORKFLOW_KEY)):
             return super().write(vals)
-        from_workflow = self.env.context.get(WORKFLOW_CONTEXT_KEY)
-        if not from_workflow:
-            forged = WORKFLOW_FIELDS.intersection(vals)
-            if forged:
-                raise UserError(self.env._(
-                    "%(fields)s can only be set by the complaint's workflow buttons.",
-                    fields=', '.join(sorted(self._fields[name]._description_string(self.env) for name in forged))))
+        forged = WORKFLOW_FIELDS.intersection(vals)
+        if forged:
+            raise UserError(self.env._(
+                "%(fields)s can only be set by the complaint's workflow buttons.",
+                fields=', '.join(sorted(self._fields[name]._description_string(self.env) for name in forged))))
         if 'state' not in vals:
             return super().write(vals)
+        # A state set directly (kanban drag and drop, RPC, other code) runs
+        # the step that leads into it, so that its guards, dates, emails and
+        # cards all follow. Anything raised undoes the other values too.
         target = vals['state']
+        step = STEP_INTO_STATE.get(target)
         moving = self.filtered(lambda complaint: complaint.state != target)
-        if from_workflow:
-            moving._ensure_transition(target)
-            return super().write(vals)
-        # The guards read the values written along with the state: check
-        # them once those are in, in the action.
-        moving._ensure_transition(target, guards=False)
-        # A state set directly (kanban drag and drop, RPC) goes through its
-        # action, so that the guards, dates, emails and cards all follow.
+        if moving and not step:
+            state_labels = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(self.env._(
+                "A complaint cannot be moved back to %(state)s.", state=state_labels.get(target, target)))
         other_vals = {name: value for name, value in vals.items() if name != 'state'}
         if other_vals:
             super().write(other_vals)
         if moving:
-            getattr(moving, TRANSITIONS[target][0])()
+            getattr(moving, f'action_{step}')()
         return True
 
     @api.ondelete(at_uninstall=False)
@@ -408,11 +351,10 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
-        """Step 1: we listened; tell the customer by when they get an answer."""
-        self._ensure_state(('new',), self.env._("Only new complaints can be acknowledged."))
+        """Listen and acknowledge: tell the customer by when they get an answer."""
+        self._ensure_step('acknowledge')
         for complaint in self:
-            complaint._workflow_write({
-                'state': 'acknowledged',
+            complaint._write_step('acknowledge', {
                 'date_acknowledged': fields.Datetime.now(),
                 'reply_deadline': complaint.reply_deadline or complaint._severity_reply_deadline(),
             })
@@ -421,46 +363,41 @@ class CustomerComplaint(models.Model):
         return True
 
     def action_investigate(self):
-        self._ensure_state(('acknowledged',), self.env._(
-            "Only acknowledged complaints can be investigated."))
-        self._workflow_write({'state': 'investigating'})
+        """Establish the facts and who is responsible."""
+        self._ensure_step('investigate')
+        self._write_step('investigate')
         return True
 
     def action_propose(self):
-        self._ensure_state(('acknowledged', 'investigating'), self.env._(
-            "A solution can only be proposed on an acknowledged complaint under investigation."))
-        self._ensure_solution()
-        self._workflow_write({'state': 'proposed'})
+        """Propose the solution to the customer."""
+        self._ensure_step('propose')
+        self._write_step('propose')
         return True
 
     def action_resolve(self):
-        self._ensure_state(('acknowledged', 'investigating', 'proposed'), self.env._(
-            "Only acknowledged complaints that are still open can be resolved."))
-        self._ensure_responsibility()
-        self._ensure_solution()
-        self._workflow_write({'state': 'resolved', 'date_resolved': fields.Datetime.now()})
+        """Carry out the agreed solution and tell the customer."""
+        self._ensure_step('resolve')
+        self._write_step('resolve', {'date_resolved': fields.Datetime.now()})
         self._create_complaint_followups()
         self._send_customer_email('sales_followup.mail_template_complaint_resolved')
         return True
 
     def action_close(self):
-        self._ensure_state(('resolved',), self.env._(
-            "Only resolved complaints can be closed: resolve it first."))
-        self._ensure_satisfaction()
-        self._workflow_write({'state': 'closed', 'date_closed': fields.Datetime.now()})
+        """Close once the customer confirmed the problem is solved."""
+        self._ensure_step('close')
+        self._write_step('close', {'date_closed': fields.Datetime.now()})
         self._on_complaints_closed()
         return True
 
     def action_cancel(self):
-        self._ensure_state(OPEN_STATES, self.env._(
-            "Resolved, closed or cancelled complaints cannot be cancelled."))
-        self._workflow_write({'state': 'cancelled'})
+        """Cancel a complaint that needs no more work."""
+        self._ensure_step('cancel')
+        self._write_step('cancel')
         self.activity_unlink(['mail.mail_activity_data_todo'])
         return True
 
     def action_escalate(self, reason=False):
-        """Hand the complaint to a higher level: record who, when and why,
-        and give the sales manager an activity."""
+        """Hand the complaint to a higher level and tell the sales manager."""
         self._ensure_can_escalate()
         reasons = {complaint: (reason or complaint.escalation_reason or '').strip() for complaint in self}
         for complaint, why in reasons.items():
@@ -468,7 +405,7 @@ class CustomerComplaint(models.Model):
                 raise UserError(self.env._(
                     "Say why complaint %(complaint)s is escalated.", complaint=complaint.name))
         for complaint, why in reasons.items():
-            complaint._workflow_write({
+            complaint._write_workflow_fields({
                 'escalated': True,
                 'escalated_by_id': self.env.user.id,
                 'escalated_date': fields.Datetime.now(),
@@ -479,80 +416,69 @@ class CustomerComplaint(models.Model):
         return True
 
     def action_open_escalate_wizard(self):
+        """Ask why the complaint is escalated."""
         self._ensure_can_escalate()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Escalate Complaint"),
-            'res_model': 'customer.complaint.escalate.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_complaint_ids': self.ids},
-        }
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'sales_followup.action_customer_complaint_escalate_wizard')
+        action['context'] = {'default_complaint_ids': self.ids}
+        return action
 
     def action_open_close_wizard(self):
+        """Ask for the customer's satisfaction, then close."""
         self.ensure_one()
-        self._ensure_state(('resolved',), self.env._(
-            "Only resolved complaints can be closed: resolve it first."))
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Close Complaint"),
-            'res_model': 'customer.complaint.close.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_complaint_id': self.id},
-        }
+        self._ensure_step('close', guards=False)
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'sales_followup.action_customer_complaint_close_wizard')
+        action['context'] = {'default_complaint_id': self.id}
+        return action
 
     def action_view_followups(self):
+        """Open the complaint's follow-up cards."""
         self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_followup_board')
+        action.update({
             'name': self.env._("Follow-up Cards"),
-            'res_model': 'customer.followup',
             'view_mode': 'list,form',
+            'views': [(False, 'list'), (False, 'form')],
             'domain': [('complaint_id', '=', self.id)],
             'context': {'default_complaint_id': self.id, 'default_partner_id': self.partner_id.id},
-        }
+        })
+        return action
 
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
 
     @api.private
-    def _ensure_state(self, states, message):
-        if any(complaint.state not in states for complaint in self):
-            raise UserError(message)
-
-    @api.private
-    def _ensure_transition(self, target, guards=True):
-        """The rules of moving into ``target``, whoever asks: an action, a
-        kanban drag and drop or a plain ``write`` over RPC."""
-        if not self:
-            return
-        state_labels = dict(self._fields['state']._description_selection(self.env))
-        if target not in TRANSITIONS:
-            raise UserError(self.env._(
-                "A complaint cannot be moved back to %(state)s.", state=state_labels.get(target, target)))
-        wrong = self.filtered(lambda complaint: complaint.state not in TRANSITIONS[target][1])
+    def _ensure_step(self, step, guards=True):
+        """Refuse ``step`` unless every complaint of ``self`` is in a state it
+        starts from and, with ``guards``, has what the step needs."""
+        sources, target = COMPLAINT_STEPS[step]
+        wrong = self.filtered(lambda complaint: complaint.state not in sources)
         if wrong:
+            state_labels = dict(self._fields['state']._description_selection(self.env))
             raise UserError(self.env._(
                 "Complaint %(complaint)s is %(state)s: it cannot be moved to %(target)s.",
                 complaint=wrong[0].name, state=state_labels[wrong[0].state], target=state_labels[target]))
-        if not guards:
-            return
-        if target == 'resolved':
-            self._ensure_responsibility()
-        if target in ('proposed', 'resolved'):
-            self._ensure_solution()
-        if target == 'closed':
-            self._ensure_satisfaction()
+        if guards:
+            for guard in STEP_GUARDS.get(step, ()):
+                getattr(self, guard)()
 
     @api.private
-    def _workflow_write(self, vals):
-        return self.with_context(**{WORKFLOW_CONTEXT_KEY: True}).write(vals)
+    def _write_step(self, step, vals=None):
+        """Write the state ``step`` leads to, with ``vals``; the step's
+        checks (:meth:`_ensure_step`) have passed."""
+        self._write_workflow_fields(dict(vals or {}, state=COMPLAINT_STEPS[step][1]))
+
+    @api.private
+    def _write_workflow_fields(self, vals):
+        with cursor_flag(self.env, WORKFLOW_KEY, self.ids):
+            return self.write(vals)
 
     @api.private
     def _ensure_can_escalate(self):
-        self._ensure_state(OPEN_STATES, self.env._("Only open complaints can be escalated."))
+        if not all(self.mapped('is_open')):
+            raise UserError(self.env._("Only open complaints can be escalated."))
         escalated = self.filtered('escalated')
         if escalated:
             raise UserError(self.env._(
@@ -649,7 +575,7 @@ class CustomerComplaint(models.Model):
             # The call-back is what closing records: its card is done.
             callbacks = Followup.search([
                 ('complaint_id', '=', complaint.id), ('kind', '=', 'complaint'),
-                ('state', 'in', ('todo', 'in_progress', 'waiting')),
+                ('state', 'in', FOLLOWUP_OPEN_STATES),
                 ('occasion_key', '=', 'customer.complaint,%s' % complaint.id),
             ])
             if callbacks:
@@ -728,7 +654,7 @@ class CustomerComplaint(models.Model):
     @api.model
     def _overdue_alert_domain(self):
         return [
-            ('state', 'in', OPEN_STATES),
+            ('state', 'in', COMPLAINT_OPEN_STATES),
             ('escalated', '=', False),
             ('reply_deadline', '<', fields.Date.context_today(self)),
         ]
@@ -770,5 +696,5 @@ class CustomerComplaint(models.Model):
         for complaint in complaints:
             by_deadline[complaint.reply_deadline] |= complaint
         for deadline, group in by_deadline.items():
-            group._workflow_write({'overdue_alert_deadline': deadline})
+            group._write_workflow_fields({'overdue_alert_deadline': deadline})
         return complaints

@@ -6,42 +6,29 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from ..const import (
+    FOLLOWUP_COLLECTION_KINDS,
+    FOLLOWUP_DUE_STATUSES,
+    FOLLOWUP_KINDS,
+    FOLLOWUP_OPEN_STATES,
+    FOLLOWUP_STATES,
+    FOLLOWUP_STEPS,
+)
+from ..tools import cursor_flagged
 
 _logger = logging.getLogger(__name__)
 
-FOLLOWUP_KINDS = [
-    ('thank_you', 'Thank You'),
-    ('delivery_check', 'Delivery Check'),
-    ('payment_reminder', 'Payment Reminder'),
-    ('payment_due', 'Payment Due'),
-    ('broken_promise', 'Broken Promise'),
-    ('review', 'Customer Review'),
-    ('birthday', 'Birthday'),
-    ('win_back', 'Win Back'),
-    ('reorder', 'Reorder'),
-    ('lost_quote', 'Lost Quotation'),
-    ('complaint', 'Complaint Follow-up'),
-    ('referral_ask', 'Ask for Referral'),
-    ('referrer_thanks', 'Thank Referrer'),
-]
+# The step that leads into each state: a state written directly (kanban drag
+# and drop, RPC) must be reachable through one of them.
+STEPS_INTO_STATE = {}
+for _step, (_sources, _target) in FOLLOWUP_STEPS.items():
+    STEPS_INTO_STATE.setdefault(_target, set()).update(_sources)
 
-FOLLOWUP_STATES = [
-    ('todo', 'To Do'),
-    ('in_progress', 'In Progress'),
-    ('waiting', 'Waiting Customer'),
-    ('done', 'Done'),
-    ('cancelled', 'Cancelled'),
-]
-
-DUE_STATUSES = [
-    ('overdue', 'Overdue'),
-    ('today', 'Due Today'),
-    ('planned', 'Planned'),
-    ('closed', 'Closed'),
-]
-
-OPEN_STATES = ('todo', 'in_progress', 'waiting')
-COLLECTION_KINDS = ('payment_reminder', 'payment_due', 'broken_promise')
+# Cursor key holding the ids of cards whose activity is being closed by its
+# own user: the card follows the activity, not the other way round.
+ACTIVITY_DONE_KEY = 'sales_followup.followup_activity_done'
 
 # Errors that mean "another worker already created this occasion": they are
 # expected with several cron workers and are not failures.
@@ -87,7 +74,7 @@ class CustomerFollowup(models.Model):
     invoice_id = fields.Many2one(
         comodel_name='account.move', string="Invoice", index='btree_not_null',
         domain=[('move_type', '=', 'out_invoice')])
-    complaint_id = fields.Many2one(  # complaints (issue 6)
+    complaint_id = fields.Many2one(
         comodel_name='customer.complaint', string="Complaint", index='btree_not_null', ondelete='cascade')
     user_id = fields.Many2one(
         comodel_name='res.users', string="Salesperson", index=True, tracking=True,
@@ -123,7 +110,12 @@ class CustomerFollowup(models.Model):
     new_approach = fields.Text(string="New Approach", related='order_id.followup_new_approach')
     suggested_product_ids = fields.Many2many(
         comodel_name='product.product', string="Suggested Products", copy=False)
-    due_status = fields.Selection(selection=DUE_STATUSES, string="Due Status", compute='_compute_due_status')
+    due_status = fields.Selection(selection=FOLLOWUP_DUE_STATUSES, string="Due Status", compute='_compute_due_status')
+    is_open = fields.Boolean(string="Open", compute='_compute_is_open', search='_search_is_open')
+    is_overdue = fields.Boolean(string="Overdue", compute='_compute_due_status', search='_search_is_overdue')
+    is_collection = fields.Boolean(
+        string="Collection", compute='_compute_is_collection', search='_search_is_collection',
+        help="A card about collecting an invoice.")
     can_start = fields.Boolean(compute='_compute_can_actions')
     can_wait = fields.Boolean(compute='_compute_can_actions')
     can_done = fields.Boolean(compute='_compute_can_actions')
@@ -154,7 +146,7 @@ class CustomerFollowup(models.Model):
     def _compute_due_status(self):
         today = fields.Date.context_today(self)
         for card in self:
-            if card.state not in OPEN_STATES:
+            if card.state not in FOLLOWUP_OPEN_STATES:
                 card.due_status = 'closed'
             elif card.date_due < today:
                 card.due_status = 'overdue'
@@ -162,16 +154,43 @@ class CustomerFollowup(models.Model):
                 card.due_status = 'today'
             else:
                 card.due_status = 'planned'
+            card.is_overdue = card.due_status == 'overdue'
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        overdue = Domain([('state', 'in', FOLLOWUP_OPEN_STATES), ('date_due', '<', fields.Date.context_today(self))])
+        return overdue if (operator == 'in') == (True in value) else ~overdue
+
+    @api.depends('state')
+    def _compute_is_open(self):
+        for card in self:
+            card.is_open = card.state in FOLLOWUP_OPEN_STATES
+
+    def _search_is_open(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        is_open = Domain('state', 'in', FOLLOWUP_OPEN_STATES)
+        return is_open if (operator == 'in') == (True in value) else ~is_open
+
+    @api.depends('kind')
+    def _compute_is_collection(self):
+        for card in self:
+            card.is_collection = card.kind in FOLLOWUP_COLLECTION_KINDS
+
+    def _search_is_collection(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        collection = Domain('kind', 'in', FOLLOWUP_COLLECTION_KINDS)
+        return collection if (operator == 'in') == (True in value) else ~collection
 
     @api.depends('state', 'kind', 'invoice_id')
     def _compute_can_actions(self):
         for card in self:
-            is_open = card.state in OPEN_STATES
-            card.can_start = card.state in ('todo', 'waiting')
-            card.can_wait = card.state in ('todo', 'in_progress')
-            card.can_done = is_open
-            card.can_cancel = is_open
-            card.can_promise = is_open and card.kind in COLLECTION_KINDS and bool(card.invoice_id)
+            is_open = card.state in FOLLOWUP_OPEN_STATES
+            for step, (sources, _target) in FOLLOWUP_STEPS.items():
+                card[f'can_{step}'] = card.state in sources
+            card.can_promise = is_open and card.kind in FOLLOWUP_COLLECTION_KINDS and bool(card.invoice_id)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -218,6 +237,8 @@ class CustomerFollowup(models.Model):
         return cards
 
     def write(self, vals):
+        if 'state' in vals:
+            self._ensure_reachable(vals['state'])
         newly_done = self.browse()
         if vals.get('state') == 'done':
             newly_done = self.filtered(lambda c: c.state != 'done')
@@ -225,11 +246,12 @@ class CustomerFollowup(models.Model):
                 vals = dict(vals, date_done=fields.Date.context_today(self))
         res = super().write(vals)
         newly_done._on_cards_done()
-        if self.env.context.get('followup_skip_activity_sync'):
-            return res
         if 'state' in vals:
             if vals['state'] == 'done':
-                self._followup_activities()._action_done(feedback=vals.get('outcome') or False)
+                # A card closed from its activity already has it done.
+                closing = cursor_flagged(self.env, ACTIVITY_DONE_KEY)
+                self.filtered(lambda card: card.id not in closing)._followup_activities()._action_done(
+                    feedback=vals.get('outcome') or False)
             elif vals['state'] == 'cancelled':
                 self._followup_activities().unlink()
             else:
@@ -243,44 +265,41 @@ class CustomerFollowup(models.Model):
     # ------------------------------------------------------------------
 
     def action_start(self):
-        self._ensure_state(('todo', 'waiting'), self.env._("Only cards to do or waiting can be started."))
+        """Start working on the card."""
+        self._ensure_step('start')
         self.write({'state': 'in_progress'})
 
     def action_wait(self):
-        self._ensure_state(('todo', 'in_progress'), self.env._("Only cards to do or in progress can wait for the customer."))
+        """Wait for the customer's answer."""
+        self._ensure_step('wait')
         self.write({'state': 'waiting'})
 
     def action_cancel(self):
-        self._ensure_state(OPEN_STATES, self.env._("Only open cards can be cancelled."))
+        """Drop a card that needs no more work."""
+        self._ensure_step('cancel')
         self.write({'state': 'cancelled'})
 
     def action_open_done_wizard(self):
-        self._ensure_state(OPEN_STATES, self.env._("This card is already closed."))
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Mark Done"),
-            'res_model': 'customer.followup.done.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_followup_ids': self.ids},
-        }
+        """Ask for the outcome, then mark the cards done."""
+        self._ensure_step('done')
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'sales_followup.action_customer_followup_done_wizard')
+        action['context'] = {'default_followup_ids': self.ids}
+        return action
 
     def action_open_promise_wizard(self):
+        """Record the date and amount the customer promised to pay."""
         self.ensure_one()
         self._ensure_collection_card()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Record Promise to Pay"),
-            'res_model': 'customer.followup.promise.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_followup_id': self.id, 'default_invoice_id': self.invoice_id.id},
-        }
+        action = self.env['ir.actions.act_window']._for_xml_id(
+            'sales_followup.action_customer_followup_promise_wizard')
+        action['context'] = {'default_followup_id': self.id, 'default_invoice_id': self.invoice_id.id}
+        return action
 
     def action_mark_done(self, outcome=False):
         """Close open cards with an optional outcome (used by the wizard and
         when the card's activity is marked done)."""
-        self._ensure_state(OPEN_STATES, self.env._("This card is already closed."))
+        self._ensure_step('done')
         vals = {'state': 'done'}
         if outcome:
             vals['outcome'] = outcome
@@ -292,16 +311,32 @@ class CustomerFollowup(models.Model):
     # ------------------------------------------------------------------
 
     @api.private
-    def _ensure_state(self, states, message):
-        if any(card.state not in states for card in self):
-            raise UserError(message)
+    def _ensure_step(self, step):
+        """Refuse ``step`` unless every card of ``self`` is in a state it starts from."""
+        sources, target = FOLLOWUP_STEPS[step]
+        self._ensure_states(sources, target)
+
+    @api.private
+    def _ensure_reachable(self, target):
+        """Refuse to write ``target`` on a card that no step leads from its
+        state to ``target``: a closed card is not reopened by a write."""
+        self.filtered(lambda card: card.state != target)._ensure_states(STEPS_INTO_STATE.get(target, ()), target)
+
+    @api.private
+    def _ensure_states(self, sources, target):
+        wrong = self.filtered(lambda card: card.state not in sources)
+        if wrong:
+            state_labels = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(self.env._(
+                "Card %(card)s is %(state)s: it cannot be moved to %(target)s.",
+                card=wrong[0].name, state=state_labels[wrong[0].state], target=state_labels.get(target, target)))
 
     @api.private
     def _ensure_collection_card(self):
         for card in self:
-            if card.kind not in COLLECTION_KINDS or not card.invoice_id:
+            if card.kind not in FOLLOWUP_COLLECTION_KINDS or not card.invoice_id:
                 raise UserError(self.env._("A promise to pay can only be recorded on a collection card with an invoice."))
-            if card.state not in OPEN_STATES:
+            if card.state not in FOLLOWUP_OPEN_STATES:
                 raise UserError(self.env._("This card is already closed."))
 
     @api.model
@@ -330,7 +365,7 @@ class CustomerFollowup(models.Model):
         activity_type = self.env.ref('sales_followup.mail_activity_type_followup', raise_if_not_found=False)
         if not activity_type:
             return
-        cards = self.filtered(lambda c: c.state in OPEN_STATES and c.user_id)
+        cards = self.filtered(lambda c: c.state in FOLLOWUP_OPEN_STATES and c.user_id)
         if not cards:
             return
         has_activity = self.env['mail.activity'].sudo().search([

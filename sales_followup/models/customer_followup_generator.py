@@ -3,7 +3,10 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL, split_every
+
+from ..const import FOLLOWUP_COLLECTION_KINDS, FOLLOWUP_OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -47,8 +50,8 @@ class CustomerFollowupGenerator(models.AbstractModel):
     cron turns the rows into cards, in batches committed through
     ``ir.cron._commit_progress``, with ``customer.followup._create_occasion_cards``.
 
-    To add a kind: add it to ``FOLLOWUP_KINDS`` and ``GENERATED_KINDS`` and
-    write its ``_occasions_<kind>(today)``.
+    To add a kind: add it to ``FOLLOWUP_KINDS`` (in ``const.py``) and to
+    ``GENERATED_KINDS``, and write its ``_occasions_<kind>(today)``.
     """
     _name = 'customer.followup.generator'
     _description = 'Follow-up Card Generator'
@@ -92,8 +95,8 @@ class CustomerFollowupGenerator(models.AbstractModel):
         """Close the open collection cards whose invoice got paid (or
         credited): nobody should chase a customer who has paid."""
         cards = self.env['customer.followup'].search([
-            ('kind', 'in', ('payment_reminder', 'payment_due', 'broken_promise')),
-            ('state', 'in', ('todo', 'in_progress', 'waiting')),
+            ('kind', 'in', FOLLOWUP_COLLECTION_KINDS),
+            ('state', 'in', FOLLOWUP_OPEN_STATES),
             ('invoice_id', '!=', False),
             ('invoice_id.payment_state', 'not in', UNPAID_STATES),
         ])
@@ -236,7 +239,7 @@ class CustomerFollowupGenerator(models.AbstractModel):
                     WHEN COALESCE(f.promise_amount, 0) > 0
                     THEN COALESCE(f.promise_residual, 0) - f.promise_amount
                     ELSE 0 END
-        """, collection=('payment_reminder', 'payment_due', 'broken_promise'), unpaid=UNPAID_STATES, today=today))
+        """, collection=FOLLOWUP_COLLECTION_KINDS, unpaid=UNPAID_STATES, today=today))
 
     @api.model
     def _occasions_review(self, today):
@@ -388,7 +391,7 @@ class CustomerFollowupGenerator(models.AbstractModel):
             for product_id in mine:
                 related.pop(product_id, None)
             also = [pid for pid, _count in sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))[:SUGGESTED_RELATED]]
-            occasion['suggested_product_ids'] = [(6, 0, mine + also)]
+            occasion['suggested_product_ids'] = [Command.set(mine + also)]
             lines = []
             if mine:
                 lines.append(self.env._("Usually buys: %s", ", ".join(names.get(pid, '') for pid in mine)))

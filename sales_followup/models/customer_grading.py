@@ -1,3 +1,5 @@
+import socket
+import time as time_module
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -5,7 +7,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from .res_partner import GRADING_FIELDS
 
@@ -17,7 +18,7 @@ CHANGES_TABLE = 'sales_followup_grading_changes'
 
 
 class CustomerGrading(models.AbstractModel):
-    """Set-based customer grading (SPEC §1.1).
+    """Set-based customer grading.
 
     One grouped query per company computes every customer's figures, grade and
     lifecycle into a temporary table holding only the customers whose values
@@ -320,6 +321,10 @@ class CustomerGrading(models.AbstractModel):
             'reply_to': self.env['mail.thread']._notify_get_reply_to(
                 default=author.email_formatted, author_id=author.id)[False],
             'subtype_id': self.env['ir.model.data']._xmlid_to_res_id('mail.mt_note'),
-            'message_id': generate_tracking_message_id('sales-followup-grading'),
+            # Unique per message, in the format of Odoo's own
+            # generate_tracking_message_id, with the partner as the record.
+            'message_id': SQL(
+                "'<' || replace(gen_random_uuid()::text, '-', '') || %s || b.partner_id || %s",
+                f".{time_module.time():.15f}-openerp-", f"@{socket.gethostname()}>"),
             'body': Markup('<p>%s</p>') % self.env._("Automatic grading (%(company)s)", company=company.name),
         }

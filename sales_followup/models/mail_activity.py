@@ -1,5 +1,9 @@
 from odoo import models
 
+from ..const import FOLLOWUP_OPEN_STATES
+from ..tools import cursor_flag
+from .customer_followup import ACTIVITY_DONE_KEY
+
 
 class MailActivity(models.Model):
     _inherit = 'mail.activity'
@@ -12,11 +16,11 @@ class MailActivity(models.Model):
             if activity.res_model == 'customer.followup' and activity.activity_type_id == activity_type
         ]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        if card_ids and not self.env.context.get('followup_skip_activity_sync'):
-            cards = self.env['customer.followup'].browse(card_ids).exists()
+        cards = self.env['customer.followup'].browse(card_ids).exists().sudo().filtered(
+            lambda card: card.state in FOLLOWUP_OPEN_STATES)
+        if cards:
             # Whoever may mark the activity done may close its card: the
             # activity is the card's to-do for that user.
-            cards.sudo().filtered(lambda c: c.state in ('todo', 'in_progress', 'waiting')).with_context(
-                followup_skip_activity_sync=True,
-            ).action_mark_done(outcome=feedback)
+            with cursor_flag(self.env, ACTIVITY_DONE_KEY, cards.ids):
+                cards.action_mark_done(outcome=feedback)
         return result

@@ -1,25 +1,17 @@
 from odoo import models
 
+from ..tools import cursor_flag
 from .sale_order import CREDIT_PAYMENT_CONFIRMATION
 
 
-# ----------------------------------------------------------------------
-# Credit control (issue 5): an online payment never confirms an order past
-# the credit limit (the credit check puts it pending instead, see
-# sale.order._credit_enforce); such an order must not be reported as
-# confirmed, so the customer still gets the "payment received" mail.
-# ----------------------------------------------------------------------
-class PaymentTransactionCredit(models.Model):
+class PaymentTransaction(models.Model):
+    """An online payment never confirms an order past the credit limit (the
+    credit check puts it pending instead); such an order must not be
+    reported as confirmed, so the customer still gets the "payment received"
+    mail."""
     _inherit = 'payment.transaction'
 
     def _check_amount_and_confirm_order(self):
-        # A cursor flag, not a context key: no RPC caller can set it.
-        cache = self.env.cr.cache
-        outer = cache.get(CREDIT_PAYMENT_CONFIRMATION)
-        cache[CREDIT_PAYMENT_CONFIRMATION] = True
-        try:
+        with cursor_flag(self.env, CREDIT_PAYMENT_CONFIRMATION, self.ids or [0]):
             confirmed_orders = super()._check_amount_and_confirm_order()
-        finally:
-            cache[CREDIT_PAYMENT_CONFIRMATION] = outer
         return confirmed_orders.filtered(lambda order: order.state == 'sale')
-# --- end credit control section ----------------------------------------

@@ -1,35 +1,40 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-GRADE_METHODS = [
-    ('pareto', 'Pareto (share of revenue)'),
-    ('threshold', 'Revenue thresholds'),
-]
+from ..const import CREDIT_MODES, GRADE_METHODS
 
-CREDIT_MODES = [
-    ('off', 'Off'),
-    ('warn', 'Warn (banner only)'),
-    ('block', 'Block confirmation'),
-    ('approval', 'Require approval'),
-]
-
-# Settings that count days, weeks or percentages can never be negative.
-NON_NEGATIVE_SETTINGS = (
-    'followup_grade_a_percent', 'followup_grade_b_percent',
-    'followup_grade_a_amount', 'followup_grade_b_amount',
-    'followup_grade_window_days', 'followup_new_days', 'followup_dormant_days',
-    'followup_review_days_a', 'followup_review_days_b', 'followup_review_days_c',
-    'followup_thanks_delay', 'followup_payment_reminder_days',
-    'followup_lost_quote_days', 'followup_complaint_followup_days',
-    'followup_credit_tolerance', 'followup_credit_overdue_days',
-    'followup_return_days', 'followup_exchange_days',
-)
+# Sane bounds of each numeric setting, (minimum, maximum) inclusive: beyond
+# them a setting makes no business sense, or overflows date arithmetic.
+SETTING_BOUNDS = {
+    'followup_grade_a_percent': (0, 100),
+    'followup_grade_b_percent': (0, 100),
+    'followup_grade_a_amount': (0, None),
+    'followup_grade_b_amount': (0, None),
+    'followup_grade_window_days': (1, 3650),
+    'followup_new_days': (0, 3650),
+    'followup_dormant_days': (0, 3650),
+    'followup_review_days_a': (0, 3650),
+    'followup_review_days_b': (0, 3650),
+    'followup_review_days_c': (0, 3650),
+    'followup_thanks_delay': (0, 365),
+    'followup_payment_reminder_days': (0, 365),
+    'followup_lost_quote_days': (0, 3650),
+    'followup_complaint_followup_days': (0, 365),
+    'followup_credit_tolerance': (0, 100),
+    'followup_credit_overdue_days': (0, 3650),
+    'followup_return_days': (0, 3650),
+    'followup_exchange_days': (0, 3650),
+    'followup_complaint_reply_days_critical': (0, 365),
+    'followup_complaint_reply_days_high': (0, 365),
+    'followup_complaint_reply_days_normal': (0, 365),
+    'followup_complaint_reply_days_low': (0, 365),
+}
 
 
 class ResCompany(models.Model):
     _inherit = 'res.company'
 
-    # Grading (SPEC §1.1)
+    # Grading
     followup_grade_method = fields.Selection(
         selection=GRADE_METHODS, string="Grading Method", default='pareto', required=True)
     followup_grade_a_percent = fields.Float(string="A: Share of Revenue (%)", default=80.0)
@@ -43,13 +48,13 @@ class ResCompany(models.Model):
     followup_review_days_b = fields.Integer(string="Review Cadence B (days)", default=7)
     followup_review_days_c = fields.Integer(string="Review Cadence C (days)", default=30)
 
-    # Follow-up delays (SPEC §1.2, §1.3, §1.4)
+    # Follow-up delays
     followup_thanks_delay = fields.Integer(string="Thank-you Delay (days)", default=2)
     followup_payment_reminder_days = fields.Integer(string="Payment Reminder (days before due)", default=3)
     followup_lost_quote_days = fields.Integer(string="Lost Quotation Revisit (days)", default=30)
     followup_complaint_followup_days = fields.Integer(string="Complaint Follow-up (days)", default=7)
 
-    # Credit control (SPEC §1.3)
+    # Credit control
     followup_credit_mode = fields.Selection(
         selection=CREDIT_MODES, string="Credit Limit Mode", default='warn', required=True)
     followup_credit_tolerance = fields.Float(string="Credit Tolerance (%)", default=0.0)
@@ -57,38 +62,56 @@ class ResCompany(models.Model):
         string="Block After Overdue (days)", default=0,
         help="Invoices overdue by more than this many days block new orders. 0 turns the rule off.")
 
-    # Returns (SPEC §1.5)
+    # Returns
     followup_return_days = fields.Integer(string="Return Window (days)", default=10)
     followup_exchange_days = fields.Integer(string="Exchange Window (days)", default=30)
 
-    @api.constrains(*NON_NEGATIVE_SETTINGS)
-    def _check_followup_settings_not_negative(self):
+    # Complaints: reply deadline in working days, per severity
+    followup_complaint_reply_days_critical = fields.Integer(
+        string="Reply Deadline: Critical (working days)", default=1)
+    followup_complaint_reply_days_high = fields.Integer(
+        string="Reply Deadline: High (working days)", default=2)
+    followup_complaint_reply_days_normal = fields.Integer(
+        string="Reply Deadline: Normal (working days)", default=3)
+    followup_complaint_reply_days_low = fields.Integer(
+        string="Reply Deadline: Low (working days)", default=5)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains(*SETTING_BOUNDS)
+    def _check_followup_setting_bounds(self):
         for company in self:
-            negative = [
-                company._fields[name].get_description(self.env)['string']
-                for name in NON_NEGATIVE_SETTINGS if (company[name] or 0) < 0
-            ]
+            negative = [fname for fname in SETTING_BOUNDS if (company[fname] or 0) < 0]
             if negative:
                 raise ValidationError(self.env._(
                     "These after-sales settings cannot be negative: %(settings)s",
-                    settings=", ".join(negative),
+                    settings=", ".join(company._fields[fname]._description_string(self.env) for fname in negative),
                 ))
+            for fname, (minimum, maximum) in SETTING_BOUNDS.items():
+                value = company[fname] or 0
+                if value < minimum or (maximum is not None and value > maximum):
+                    raise ValidationError(self.env._(
+                        "%(setting)s must be between %(minimum)s and %(maximum)s, not %(value)s.",
+                        setting=company._fields[fname]._description_string(self.env),
+                        minimum=minimum, maximum=maximum, value=value,
+                    ))
 
-    # --- grading (issue 3) ---------------------------------------------------
     @api.constrains('followup_grade_a_percent', 'followup_grade_b_percent',
                     'followup_grade_a_amount', 'followup_grade_b_amount', 'followup_grade_method',
-                    'followup_grade_window_days', 'followup_new_days', 'followup_dormant_days')
+                    'followup_new_days', 'followup_dormant_days')
     def _check_followup_grade_consistency(self):
         for company in self:
-            # Each of these would silently grade everybody alike: every customer A
-            # (no thresholds), C (empty window), or new instead of dormant.
+            # Each of these would silently grade everybody alike: every
+            # customer A (no thresholds) or C (no A share), or new instead of
+            # dormant.
             if company.followup_grade_method == 'threshold' and (
                     company.followup_grade_a_amount <= 0 or company.followup_grade_b_amount <= 0):
                 raise ValidationError(self.env._(
                     "The revenue thresholds method needs a positive minimum revenue for grades A and B."))
-            # (negative values are refused by _check_followup_settings_not_negative)
-            if company.followup_grade_window_days == 0:
-                raise ValidationError(self.env._("The grading window must be at least one day."))
+            if company.followup_grade_method == 'pareto' and company.followup_grade_a_percent == 0:
+                raise ValidationError(self.env._("Grade A needs a share of revenue above 0%."))
             if 0 <= company.followup_dormant_days <= company.followup_new_days:
                 raise ValidationError(self.env._(
                     "A customer must become dormant later than they stop being new: the dormant period "
@@ -105,28 +128,12 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "The minimum revenue for grade B cannot be higher than the minimum revenue for grade A."))
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
     def unlink(self):
         # res.partner.grading keys companies without a foreign key (see
         # CompanyKey), so nothing cascades from the database.
         self.env['res.partner.grading'].sudo().search([('company_id', 'in', self.ids)]).unlink()
         return super().unlink()
-    # --- end grading ---------------------------------------------------------
-
-    # --- complaints (issue 6) ------------------------------------------------
-    followup_complaint_reply_days_critical = fields.Integer(
-        string="Reply Deadline: Critical (working days)", default=1)
-    followup_complaint_reply_days_high = fields.Integer(
-        string="Reply Deadline: High (working days)", default=2)
-    followup_complaint_reply_days_normal = fields.Integer(
-        string="Reply Deadline: Normal (working days)", default=3)
-    followup_complaint_reply_days_low = fields.Integer(
-        string="Reply Deadline: Low (working days)", default=5)
-
-    @api.constrains('followup_complaint_reply_days_critical', 'followup_complaint_reply_days_high',
-                    'followup_complaint_reply_days_normal', 'followup_complaint_reply_days_low')
-    def _check_followup_complaint_reply_days(self):
-        for company in self:
-            if min(company.followup_complaint_reply_days_critical, company.followup_complaint_reply_days_high,
-                   company.followup_complaint_reply_days_normal, company.followup_complaint_reply_days_low) < 0:
-                raise ValidationError(self.env._("Complaint reply deadlines cannot be negative."))
-    # --- end complaints ------------------------------------------------------

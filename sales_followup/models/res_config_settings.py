@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-# Checked together by res.company (grading, issue 3).
+# Checked together by res.company: saved in one write.
 GRADING_SETTINGS = (
     'followup_grade_method', 'followup_grade_a_percent', 'followup_grade_b_percent',
     'followup_grade_a_amount', 'followup_grade_b_amount', 'followup_grade_window_days',
@@ -34,8 +34,19 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.followup_credit_overdue_days', readonly=False)
     followup_return_days = fields.Integer(related='company_id.followup_return_days', readonly=False)
     followup_exchange_days = fields.Integer(related='company_id.followup_exchange_days', readonly=False)
+    followup_complaint_reply_days_critical = fields.Integer(
+        related='company_id.followup_complaint_reply_days_critical', readonly=False)
+    followup_complaint_reply_days_high = fields.Integer(
+        related='company_id.followup_complaint_reply_days_high', readonly=False)
+    followup_complaint_reply_days_normal = fields.Integer(
+        related='company_id.followup_complaint_reply_days_normal', readonly=False)
+    followup_complaint_reply_days_low = fields.Integer(
+        related='company_id.followup_complaint_reply_days_low', readonly=False)
 
-    # --- grading (issue 3) ---------------------------------------------------
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
     @api.model_create_multi
     def create(self, vals_list):
         # Related fields write the company one field at a time, so the checks
@@ -54,17 +65,10 @@ class ResConfigSettings(models.TransientModel):
             settings.invalidate_recordset(list(GRADING_SETTINGS))
         return settings
 
-    def action_recompute_grades(self):
-        return self.env['res.partner'].action_recompute_grades()
-    # --- end grading ---------------------------------------------------------
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
-    # --- complaints (issue 6) ------------------------------------------------
-    followup_complaint_reply_days_critical = fields.Integer(
-        related='company_id.followup_complaint_reply_days_critical', readonly=False)
-    followup_complaint_reply_days_high = fields.Integer(
-        related='company_id.followup_complaint_reply_days_high', readonly=False)
-    followup_complaint_reply_days_normal = fields.Integer(
-        related='company_id.followup_complaint_reply_days_normal', readonly=False)
-    followup_complaint_reply_days_low = fields.Integer(
-        related='company_id.followup_complaint_reply_days_low', readonly=False)
-    # --- end complaints ------------------------------------------------------
+    def action_recompute_grades(self):
+        """Grade every customer now."""
+        return self.env['res.partner'].action_recompute_grades()

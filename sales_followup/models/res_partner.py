@@ -4,74 +4,44 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.translate import LazyTranslate
 
-_lt = LazyTranslate(__name__)
+from ..const import (
+    CUSTOMER_GRADES,
+    CUSTOMER_KINDS,
+    CUSTOMER_LIFECYCLES,
+    CUSTOMER_POTENTIALS,
+    CUSTOMER_SIZES,
+    MAN_RECOMMENDATIONS,
+)
 
-# --- grading (issue 3) constants -------------------------------------------
-CUSTOMER_KINDS = [
-    ('government', 'Government'),
-    ('corporate', 'Corporate'),
-    ('individual', 'Individual'),
-]
-CUSTOMER_GRADES = [
-    ('a', 'A (key)'),
-    ('b', 'B (general)'),
-    ('c', 'C (occasional)'),
-]
-CUSTOMER_LIFECYCLES = [
-    ('prospect', 'Prospect'),
-    ('new', 'New'),
-    ('active', 'Active'),
-    ('dormant', 'Dormant'),
-]
-CUSTOMER_SIZES = [
-    ('micro', 'Micro (1-9)'),
-    ('small', 'Small (10-49)'),
-    ('medium', 'Medium (50-249)'),
-    ('large', 'Large (250+)'),
-]
-CUSTOMER_POTENTIALS = [
-    ('low', 'Low'),
-    ('medium', 'Medium'),
-    ('high', 'High'),
-]
-# Recommended action per MAN profile (SPEC §1.1); capitals mean "yes".
-MAN_RECOMMENDATIONS = {
-    'M+A+N': _lt("Ideal prospect: pursue now."),
-    'M+A+n': _lt("Contact; skilled selling can create the need."),
-    'M+a+N': _lt("Contact, and find the person who decides."),
-    'm+A+N': _lt("Contact; check business and credit standing, consider financing."),
-    'm+a+N': _lt("Contact; observe and nurture over the long term."),
-    'm+A+n': _lt("Contact; observe and nurture over the long term."),
-    'M+a+n': _lt("Contact; observe and nurture over the long term."),
-    'm+a+n': _lt("Not a prospect: stop contacting."),
-}
 # Per-company figures kept in res.partner.grading, one row per commercial
 # partner and company, under the same names on both models.
 GRADING_FIELDS = (
     'customer_grade', 'customer_grade_locked', 'customer_lifecycle', 'grade_revenue',
     'grade_order_count', 'first_order_date', 'last_order_date', 'next_review_date',
 )
+# Figures only the grading engine computes: nobody sets them by hand.
+ENGINE_FIELDS = frozenset({
+    'customer_lifecycle', 'grade_revenue', 'grade_order_count', 'first_order_date', 'last_order_date',
+})
+# Only after-sales managers may set these by hand.
+GRADING_MANAGER_FIELDS = frozenset({'customer_grade', 'customer_grade_locked', 'next_review_date'})
+# Only credit controllers may set these.
+CREDIT_PROTECTED_FIELDS = frozenset({'credit_limit', 'credit_hold'})
+PROTECTED_FIELDS = ENGINE_FIELDS | GRADING_MANAGER_FIELDS | CREDIT_PROTECTED_FIELDS
 # Values owned by the commercial entity and copied onto its contacts, so a
 # contact shows its company's card (birthday and personal notes stay personal).
 # The grading figures need no copy: contacts read their commercial partner's.
-GRADING_COMMERCIAL_FIELDS = [
+COMMERCIAL_FIELDS = [
     'customer_kind', 'man_money', 'man_authority', 'man_need',
     'customer_size', 'customer_potential', 'customer_service_area',
-    'customer_relationship_notes',
+    'customer_relationship_notes', 'credit_hold',
 ]
-# Only follow-up managers may set these by hand (the engine writes as sudo).
-GRADING_MANAGER_FIELDS = ('customer_grade', 'customer_grade_locked')
-# --- end grading constants --------------------------------------------------
 
 
 class ResPartner(models.Model):
     _inherit = 'res.partner'
 
-    # ------------------------------------------------------------------
-    # Grading, lifecycle, MAN and customer card (issue 3)
-    # ------------------------------------------------------------------
     customer_kind = fields.Selection(selection=CUSTOMER_KINDS, string="Customer Kind", tracking=True)
     # Per company: a partner shared by two companies can be key to one and
     # occasional to the other. Each reads the row of res.partner.grading for
@@ -124,6 +94,47 @@ class ResPartner(models.Model):
     customer_service_area = fields.Char(string="Service Area")
     customer_relationship_notes = fields.Text(string="Relationship Notes")
     can_lock_grade = fields.Boolean(compute='_compute_can_lock_grade')
+
+    referred_by_id = fields.Many2one(
+        comodel_name='res.partner', string="Referred By", index='btree_not_null', tracking=True,
+        help="The customer who recommended this one.")
+    # Odoo's own limit (company-dependent, the company default is its
+    # fallback): credit controllers may edit it without accounting rights,
+    # and every change shows in the chatter.
+    credit_limit = fields.Float(
+        groups='account.group_account_invoice,account.group_account_readonly,'
+               'sales_followup.group_credit_controller',
+        tracking=True)
+    credit_hold = fields.Boolean(
+        string="Credit Hold", copy=False, tracking=True,
+        help="Blocks new orders of this customer whatever the amount, until a credit controller lifts it.")
+    # Readable by salespeople: computed from SQL, no accounting rights needed.
+    credit_limit_amount = fields.Monetary(
+        string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='currency_id')
+    credit_exposure = fields.Monetary(
+        string="Credit Exposure", compute='_compute_credit_figures', currency_field='currency_id',
+        help="Open receivables plus confirmed orders not yet invoiced, in company currency.")
+    credit_available = fields.Monetary(
+        string="Available Credit", compute='_compute_credit_figures', currency_field='currency_id',
+        help="Credit limit minus exposure. Zero when no limit applies.")
+    credit_overdue_amount = fields.Monetary(
+        string="Overdue Amount", compute='_compute_credit_figures', currency_field='currency_id')
+    credit_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)", compute='_compute_credit_figures')
+
+    complaint_count = fields.Integer(
+        string="Complaints", compute='_compute_complaint_stats',
+        groups='sales_followup.group_followup_user',
+        help="Complaints of the commercial entity and its contacts.")
+    complaint_satisfaction_avg = fields.Float(
+        string="Complaint Satisfaction", compute='_compute_complaint_stats', digits=(16, 1),
+        groups='sales_followup.group_followup_user',
+        help="Average satisfaction (1 to 5) the customer gave when their complaints were closed.")
+
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends('man_money', 'man_authority', 'man_need')
     def _compute_man_profile(self):
@@ -275,33 +286,78 @@ class ResPartner(models.Model):
         # The board always shows the A, B, C and "no grade" columns.
         return [value for value, __ in CUSTOMER_GRADES] + [False]
 
+    @api.depends_context('company')
+    def _compute_credit_figures(self):
+        company = self.env.company
+        commercial = self.commercial_partner_id
+        figures = self.env['credit.exposure']._get_figures(
+            [pid for pid in commercial.ids if pid], company)
+        for partner in self:
+            data = figures.get(partner.commercial_partner_id.id)
+            if not data:  # new record
+                partner.update({
+                    'credit_limit_amount': 0.0, 'credit_exposure': 0.0, 'credit_available': 0.0,
+                    'credit_overdue_amount': 0.0, 'credit_overdue_days': 0,
+                })
+                continue
+            limit = data['limit']
+            partner.credit_limit_amount = limit
+            partner.credit_exposure = data['exposure']
+            partner.credit_available = limit - data['exposure'] if limit else 0.0
+            partner.credit_overdue_amount = data['overdue_amount']
+            partner.credit_overdue_days = data['overdue_days']
+
+    def _compute_complaint_stats(self):
+        commercial = self.commercial_partner_id
+        counts = dict(self.env['customer.complaint']._read_group(
+            [('commercial_partner_id', 'in', commercial.ids)],
+            ['commercial_partner_id'], ['__count']))
+        averages = dict(self.env['customer.complaint']._read_group(
+            [('commercial_partner_id', 'in', commercial.ids), ('satisfaction', '!=', False)],
+            ['commercial_partner_id'], ['satisfaction_score:avg']))
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
+            partner.complaint_satisfaction_avg = averages.get(partner.commercial_partner_id, 0.0)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains('credit_limit')
+    def _check_credit_limit_not_negative(self):
+        for partner in self.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(self.env._(
+                    "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + GRADING_COMMERCIAL_FIELDS
+        return super()._commercial_fields() + COMMERCIAL_FIELDS
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                # a new contact shows (and its form sends back) its company's grade
-                commercial = self.browse(vals.get('parent_id')).commercial_partner_id
-                if any((vals[fname] or False) != (commercial[fname] if commercial else False)
-                       for fname in GRADING_MANAGER_FIELDS if fname in vals):
-                    self._ensure_grade_manager()
+        for vals in vals_list:
+            # A new contact shows (and its form sends back) its company's values.
+            commercial = self.browse(vals.get('parent_id')).commercial_partner_id
+            self._ensure_may_set(vals, commercial, new=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and any(
-            partner[fname] != (vals[fname] or False)
-            for partner in self for fname in GRADING_MANAGER_FIELDS if fname in vals
-        ):
-            self._ensure_grade_manager()
+        for partner in self:
+            partner._ensure_may_set(vals, partner)
         if 'customer_grade' in vals and 'next_review_date' not in vals and any(
                 partner.customer_grade != (vals['customer_grade'] or False) for partner in self):
             # A grade set by hand starts its own review cadence.
             vals = dict(vals, next_review_date=self.env['customer.grading']._review_date(
                 self.env.company, vals['customer_grade']))
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
     def action_lock_grade(self):
         self._ensure_grade_manager()
@@ -326,6 +382,16 @@ class ResPartner(models.Model):
             },
         }
 
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_complaint')
+        action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
+
     @api.private
     def _ensure_grade_to_lock(self):
         # Locking an empty grade would keep the customer ungraded for ever,
@@ -340,129 +406,35 @@ class ResPartner(models.Model):
     def _ensure_grade_manager(self):
         if not self.env.user.has_group('sales_followup.group_followup_manager'):
             raise AccessError(self.env._("Only after-sales managers can set, lock or unlock customer grades."))
-    # --- end grading section ---------------------------------------------
 
-
-# ----------------------------------------------------------------------
-# Credit control (issue 5). A class of its own so that its write/create
-# overrides never shadow another section's.
-# ----------------------------------------------------------------------
-CREDIT_PROTECTED_FIELDS = ('credit_limit', 'credit_hold')
-
-
-class ResPartnerCredit(models.Model):
-    _inherit = 'res.partner'
-
-    # Odoo's own limit (company-dependent, the company default is its
-    # fallback): credit controllers may edit it without accounting rights,
-    # and every change shows in the chatter.
-    credit_limit = fields.Float(
-        groups='account.group_account_invoice,account.group_account_readonly,'
-               'sales_followup.group_credit_controller',
-        tracking=True)
-    credit_hold = fields.Boolean(
-        string="Credit Hold", copy=False, tracking=True,
-        help="Blocks new orders of this customer whatever the amount, until a credit controller lifts it.")
-    # Readable by salespeople: computed from SQL, no accounting rights needed.
-    credit_limit_amount = fields.Monetary(
-        string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='currency_id')
-    credit_exposure = fields.Monetary(
-        string="Credit Exposure", compute='_compute_credit_figures', currency_field='currency_id',
-        help="Open receivables plus confirmed orders not yet invoiced, in company currency.")
-    credit_available = fields.Monetary(
-        string="Available Credit", compute='_compute_credit_figures', currency_field='currency_id',
-        help="Credit limit minus exposure. Zero when no limit applies.")
-    credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount", compute='_compute_credit_figures', currency_field='currency_id')
-    credit_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute='_compute_credit_figures')
-
-    @api.depends_context('company')
-    def _compute_credit_figures(self):
-        company = self.env.company
-        commercial = self.commercial_partner_id
-        figures = self.env['credit.exposure']._get_figures(
-            [pid for pid in commercial.ids if pid], company)
-        for partner in self:
-            data = figures.get(partner.commercial_partner_id.id)
-            if not data:  # new record
-                partner.update({
-                    'credit_limit_amount': 0.0, 'credit_exposure': 0.0, 'credit_available': 0.0,
-                    'credit_overdue_amount': 0.0, 'credit_overdue_days': 0,
-                })
-                continue
-            limit = data['limit']
-            partner.credit_limit_amount = limit
-            partner.credit_exposure = data['exposure']
-            partner.credit_available = limit - data['exposure'] if limit else 0.0
-            partner.credit_overdue_amount = data['overdue_amount']
-            partner.credit_overdue_days = data['overdue_days']
+    @api.private
+    def _ensure_may_set(self, vals, current, new=False):
+        """Refuse the protected values of ``vals`` that differ from those of
+        ``current`` (the partner written, or a new contact's commercial
+        partner) unless the user holds the right for them. Sending back the
+        current value, as forms do, is harmless."""
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if self.env.su or not protected:
+            return
+        changed = {fname for fname in protected if not self._same_value(fname, vals[fname], current, new)}
+        if changed & ENGINE_FIELDS:
+            raise UserError(self.env._(
+                "%(fields)s are computed by the daily grading from the customer's orders and cannot be set by hand.",
+                fields=", ".join(sorted(self._fields[fname]._description_string(self.env)
+                                        for fname in changed & ENGINE_FIELDS))))
+        if changed & GRADING_MANAGER_FIELDS:
+            self._ensure_grade_manager()
+        if changed & CREDIT_PROTECTED_FIELDS:
+            self.env['credit.exposure']._ensure_controller()
 
     @api.model
-    def _commercial_fields(self):
-        return super()._commercial_fields() + ['credit_hold']
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env['credit.exposure']._is_controller():
-            default_limit = self._fields['credit_limit'].get_company_dependent_fallback(self)
-            for vals in vals_list:
-                if vals.get('credit_hold') or (vals.get('credit_limit') or 0.0) not in (0.0, default_limit):
-                    self.env['credit.exposure']._ensure_controller()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        protected = [fname for fname in CREDIT_PROTECTED_FIELDS if fname in vals]
-        if protected and not self.env['credit.exposure']._is_controller():
-            # Rewriting the current value (a form saving everything) is harmless.
-            current = self.sudo()
-            if any(partner[fname] != (vals[fname] or (0.0 if fname == 'credit_limit' else False))
-                   for partner in current for fname in protected):
-                self.env['credit.exposure']._ensure_controller()
-        return super().write(vals)
-
-    @api.constrains('credit_limit')
-    def _check_credit_limit_not_negative(self):
-        for partner in self.sudo():
-            if partner.credit_limit < 0:
-                raise ValidationError(self.env._(
-                    "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
-# --- end credit control section ----------------------------------------
-
-
-# ----------------------------------------------------------------------
-# Complaints (issue 6)
-# ----------------------------------------------------------------------
-
-
-class ResPartnerComplaint(models.Model):
-    _inherit = 'res.partner'
-
-    complaint_count = fields.Integer(
-        string="Complaints", compute='_compute_complaint_stats',
-        groups='sales_followup.group_followup_user',
-        help="Complaints of the commercial entity and its contacts.")
-    complaint_satisfaction_avg = fields.Float(
-        string="Complaint Satisfaction", compute='_compute_complaint_stats', digits=(16, 1),
-        groups='sales_followup.group_followup_user',
-        help="Average satisfaction (1 to 5) the customer gave when their complaints were closed.")
-
-    def _compute_complaint_stats(self):
-        commercial = self.commercial_partner_id
-        counts = dict(self.env['customer.complaint']._read_group(
-            [('commercial_partner_id', 'in', commercial.ids)],
-            ['commercial_partner_id'], ['__count']))
-        averages = dict(self.env['customer.complaint']._read_group(
-            [('commercial_partner_id', 'in', commercial.ids), ('satisfaction', '!=', False)],
-            ['commercial_partner_id'], ['satisfaction_score:avg']))
-        for partner in self:
-            partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
-            partner.complaint_satisfaction_avg = averages.get(partner.commercial_partner_id, 0.0)
-
-    def action_view_complaints(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_complaint')
-        action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
-        action['context'] = {'default_partner_id': self.id}
-        return action
-# --- end complaints section --------------------------------------------
+    def _same_value(self, fname, value, current, new):
+        field = self._fields[fname]
+        value = field.convert_to_cache(value, self)
+        if new and fname == 'credit_limit':
+            # A new partner's limit is the company default unless set.
+            return value in (0.0, field.get_company_dependent_fallback(self))
+        if current:
+            # Salespeople may not read the credit limit, yet may send it back.
+            return value == field.convert_to_cache(current.sudo()[fname], current)
+        return not value or (fname == 'customer_lifecycle' and value == 'prospect')

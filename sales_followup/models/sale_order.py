@@ -6,12 +6,41 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
 
+from ..const import CREDIT_APPROVAL_STATES
+from ..tools import cursor_flag, cursor_flagged
 
-# ----------------------------------------------------------------------
-# Lost quotations (issue 4, follow-up engine). A class of its own; its
-# action_cancel/_action_cancel overrides call super().
-# ----------------------------------------------------------------------
-class SaleOrderLostQuote(models.Model):
+# Written by the credit check (as superuser) or by credit controllers only.
+CREDIT_PROTECTED_ORDER_FIELDS = (
+    'credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount', 'credit_reject_reason',
+)
+# Cursor keys (see tools.cursor_flag), never context keys, so that no caller
+# can set them:
+# - the ids of confirmed orders whose write is in progress: their lines are
+#   checked once, when the order write ends;
+CREDIT_DEFERRED_ORDERS = 'sales_followup.credit_deferred_orders'
+# - the ids of orders that action_confirm has just passed through the credit
+#   check: only their state may become 'sale' without a second check;
+CREDIT_CONFIRMING_ORDERS = 'sales_followup.credit_confirming_orders'
+# - set while an online payment confirms its order: the payment is taken
+#   whoever runs its post-processing (a cron, the customer, an accountant),
+#   so a refusal must put the order pending rather than raise and undo it.
+CREDIT_PAYMENT_CONFIRMATION = 'sales_followup.credit_payment_confirmation'
+
+# The credit checks, by what they are about:
+# - 'confirmation': quotations being confirmed; their total comes on top of
+#   the customer's exposure, and every rule applies;
+# - 'unchecked': orders already confirmed (so already in the exposure) that
+#   skipped the check: created confirmed, or moved to another customer;
+# - 'growth': confirmed orders whose total grew: only the limit is checked
+#   again, against the exposure that already holds them.
+CREDIT_CHECKS = {
+    'confirmation': {'add_total': True, 'rules': ('hold', 'overdue', 'limit')},
+    'unchecked': {'add_total': False, 'rules': ('hold', 'overdue', 'limit')},
+    'growth': {'add_total': False, 'rules': ('growth',)},
+}
+
+
+class SaleOrder(models.Model):
     _inherit = 'sale.order'
 
     followup_lost_reason = fields.Text(string="Lost Reason", copy=False, tracking=True)
@@ -21,63 +50,6 @@ class SaleOrderLostQuote(models.Model):
     followup_cancel_date = fields.Date(
         string="Quotation Cancelled On", copy=False, readonly=True,
         help="Set when a quotation (never confirmed) is cancelled; a revisit card follows.")
-
-    def action_cancel(self):
-        # Only the form's Cancel button asks (its context carries the flag):
-        # programmatic cancellations keep Odoo's behaviour.
-        if self.env.context.get('followup_ask_lost_reason') and any(
-            order.state in ('draft', 'sent') and not order.followup_lost_reason for order in self
-        ):
-            return {
-                'type': 'ir.actions.act_window',
-                'name': self.env._("Why Was This Quotation Lost?"),
-                'res_model': 'sale.order.lost.wizard',
-                'view_mode': 'form',
-                'target': 'new',
-                'context': {'default_order_ids': self.ids},
-            }
-        return super().action_cancel()
-
-    def _action_cancel(self):
-        quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
-        result = super()._action_cancel()
-        quotations.write({'followup_cancel_date': fields.Date.context_today(self)})
-        return result
-# --- end lost quotations section ---------------------------------------
-
-
-# ----------------------------------------------------------------------
-# Credit control (issue 5). A class of its own so that its overrides of
-# action_confirm and write never shadow another section's: any other
-# feature overriding them must do it in its own class and call super().
-# ----------------------------------------------------------------------
-CREDIT_APPROVAL_STATES = [
-    ('pending', 'Pending Approval'),
-    ('approved', 'Approved'),
-    ('rejected', 'Rejected'),
-]
-# Written by the credit check (as superuser) or by credit controllers only.
-CREDIT_PROTECTED_ORDER_FIELDS = (
-    'credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount', 'credit_reject_reason',
-)
-# Key of env.cr.cache holding the ids of orders whose write is in progress:
-# their lines are checked once, when the order write ends. A cursor
-# attribute, not a context key, so no caller can set it.
-CREDIT_DEFERRED_ORDERS = 'sales_followup_credit_deferred_order_ids'
-# Key of env.cr.cache holding the ids of orders that action_confirm has
-# just passed through the credit check: only their state may become 'sale'
-# without a second check. Anything else writing the state (an RPC
-# ``write({'state': 'sale'})``) is checked on its own.
-CREDIT_CONFIRMING_ORDERS = 'sales_followup_credit_confirming_order_ids'
-# Key of env.cr.cache set while an online payment confirms its order: the
-# payment is taken whoever runs its post-processing (a cron, the customer,
-# an accountant clicking "Post-process"), so a refusal must put the order
-# pending rather than raise and undo the payment's processing.
-CREDIT_PAYMENT_CONFIRMATION = 'sales_followup_credit_payment_confirmation'
-
-
-class SaleOrderCredit(models.Model):
-    _inherit = 'sale.order'
 
     credit_approval_state = fields.Selection(
         selection=CREDIT_APPROVAL_STATES, string="Credit Approval", copy=False, readonly=True,
@@ -107,6 +79,10 @@ class SaleOrderCredit(models.Model):
     credit_partner_hold = fields.Boolean(string="Customer on Credit Hold", compute='_compute_credit_banner')
     credit_over_limit = fields.Boolean(string="Over Credit Limit", compute='_compute_credit_banner')
     can_credit_decide = fields.Boolean(compute='_compute_can_credit_decide')
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends('amount_total', 'currency_rate', 'partner_invoice_id', 'company_id', 'state')
     @api.depends_context('uid')
@@ -154,6 +130,10 @@ class SaleOrderCredit(models.Model):
         for order in self:
             order.can_credit_decide = is_controller and order.credit_approval_state == 'pending'
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(fname in vals for vals in vals_list for fname in CREDIT_PROTECTED_ORDER_FIELDS):
@@ -161,7 +141,7 @@ class SaleOrderCredit(models.Model):
         orders = super().create(vals_list)
         if not self.env.su:
             # An order created directly as confirmed (RPC) skipped action_confirm.
-            orders.filtered(lambda order: order.state == 'sale')._credit_enforce(counted=True, strict=True)
+            orders.filtered(lambda order: order.state == 'sale')._credit_check('unchecked', strict=True)
         return orders
 
     def write(self, vals):
@@ -169,7 +149,7 @@ class SaleOrderCredit(models.Model):
             self.env['credit.exposure']._ensure_controller()
         direct_confirm = self.browse()
         if vals.get('state') == 'sale' and not self.env.su:
-            confirming = self.env.cr.cache.get(CREDIT_CONFIRMING_ORDERS, ())
+            confirming = cursor_flagged(self.env, CREDIT_CONFIRMING_ORDERS)
             direct_confirm = self.filtered(lambda order: order.state != 'sale' and order.id not in confirming)
         # A confirmed order moved to another customer's invoice address adds
         # to that customer's exposure: it is a new sale for them.
@@ -178,17 +158,10 @@ class SaleOrderCredit(models.Model):
             for order in self if order.state == 'sale'
         } if 'partner_invoice_id' in vals else {}
         totals = self._credit_confirmed_totals()
-        if not totals:
+        with cursor_flag(self.env, CREDIT_DEFERRED_ORDERS, totals):
             result = super().write(vals)
-        else:
-            deferred = self.env.cr.cache.setdefault(CREDIT_DEFERRED_ORDERS, set())
-            added = set(totals) - deferred
-            deferred.update(added)
-            try:
-                result = super().write(vals)
-            finally:
-                deferred.difference_update(added)
-            self.browse(list(added))._credit_check_growth(totals)
+        if totals:
+            self.browse(list(totals))._credit_check_growth(totals)
         moved = self.filtered(lambda order: order.id in moved_from and order.state == 'sale'
                               and order.partner_invoice_id.commercial_partner_id != moved_from[order.id])
         if moved:
@@ -196,25 +169,41 @@ class SaleOrderCredit(models.Model):
             moved.filtered('credit_approval_state').sudo().write({
                 'credit_approval_state': False, 'credit_approved_by_id': False, 'credit_approved_amount': 0.0,
             })
-            moved._credit_enforce(counted=True)
+            moved._credit_check('unchecked')
         if direct_confirm:
-            direct_confirm._credit_enforce(counted=True, strict=True)
+            direct_confirm._credit_check('unchecked', strict=True)
         return result
+
+    def action_cancel(self):
+        # Only the form's Cancel button asks (its context carries the flag):
+        # programmatic cancellations keep Odoo's behaviour.
+        if self.env.context.get('followup_ask_lost_reason') and any(
+            order.state in ('draft', 'sent') and not order.followup_lost_reason for order in self
+        ):
+            action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_sale_order_lost_wizard')
+            action['context'] = {'default_order_ids': self.ids}
+            return action
+        return super().action_cancel()
+
+    def _action_cancel(self):
+        quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
+        result = super()._action_cancel()
+        quotations.write({'followup_cancel_date': fields.Date.context_today(self)})
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
     def action_confirm(self):
         quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
-        allowed = quotations._credit_enforce()
+        allowed = quotations._credit_check('confirmation')
         refused = quotations - allowed
-        confirming = self.env.cr.cache.setdefault(CREDIT_CONFIRMING_ORDERS, set())
-        marked = set(allowed.ids) - confirming
-        confirming.update(marked)
-        try:
+        with cursor_flag(self.env, CREDIT_CONFIRMING_ORDERS, allowed.ids):
             if not refused:
                 return super().action_confirm()
             if self - refused:
-                super(SaleOrderCredit, self - refused).action_confirm()
-        finally:
-            confirming.difference_update(marked)
+                super(SaleOrder, self - refused).action_confirm()
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
@@ -231,6 +220,7 @@ class SaleOrderCredit(models.Model):
         }
 
     def action_credit_approve(self):
+        """Approve the orders above the credit limit and confirm them."""
         self.env['credit.exposure']._ensure_controller()
         self._credit_ensure_pending()
         for order in self:
@@ -254,16 +244,16 @@ class SaleOrderCredit(models.Model):
         return True
 
     def action_credit_reject(self):
+        """Ask why the credit is rejected."""
         self.env['credit.exposure']._ensure_controller()
         self._credit_ensure_pending()
-        return {
-            'type': 'ir.actions.act_window',
-            'name': self.env._("Reject Credit"),
-            'res_model': 'credit.reject.wizard',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {'default_order_ids': self.ids},
-        }
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_credit_reject_wizard')
+        action['context'] = {'default_order_ids': self.ids}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
 
     @api.private
     def _credit_reject(self, reason):
@@ -314,7 +304,7 @@ class SaleOrderCredit(models.Model):
     def _credit_confirmed_totals(self):
         """Totals of the confirmed orders of self that are not already
         watched by an outer write, to detect a total that grows."""
-        deferred = self.env.cr.cache.get(CREDIT_DEFERRED_ORDERS, ())
+        deferred = cursor_flagged(self.env, CREDIT_DEFERRED_ORDERS)
         return {
             order.id: order.amount_total
             for order in self
@@ -323,81 +313,102 @@ class SaleOrderCredit(models.Model):
 
     @api.private
     def _credit_check_growth(self, totals):
+        """Check again the confirmed orders whose total grew beyond ``totals``."""
         grown = self.filtered(lambda order: order.id in totals and float_compare(
             order.amount_total, totals[order.id], precision_rounding=order.currency_id.rounding) > 0)
         if grown:
-            grown._credit_enforce(growth=True)
+            grown._credit_check('growth')
 
     @api.private
-    def _credit_enforce(self, growth=False, counted=False, strict=False):
-        """Apply each company's credit mode to ``self`` and return the orders
-        that may go on. In *block* mode a refused order raises a UserError; in
-        *approval* mode, and whenever the caller is no employee at the desk
-        (portal signature, online payment, superuser code), it goes pending
-        and the credit controllers are notified: nothing fails silently and
-        nothing passes the limit.
+    def _credit_check(self, check, strict=False):
+        """Apply each company's credit mode to ``self`` for ``check`` (a key of
+        ``CREDIT_CHECKS``) and return the orders that may go on.
 
-        ``growth``: the orders are confirmed and their total grew; only the
-        amount is checked again, against the exposure that already holds it.
-        ``counted``: the orders are already confirmed (so already in the
-        exposure) without having been checked: every rule applies.
-        ``strict``: a refusal raises a UserError whatever the mode, for
-        paths that cannot leave an order pending (a direct state write)."""
-        Exposure = self.env['credit.exposure']
-        allowed = self.browse()
-        to_check = defaultdict(lambda: self.browse())
-        for order in self:
-            settings = Exposure._get_limit_settings(order.company_id)
-            if settings['mode'] in ('off', 'warn') or order._credit_approval_covers():
-                allowed |= order
-            else:
-                to_check[order.company_id] |= order
-        for company in sorted(to_check, key=lambda c: c.id):
-            orders = to_check[company]
-            settings = Exposure._get_limit_settings(company)
-            order_partner = self.env['credit.lock']._acquire_for_orders(orders.ids, company.id)
-            figures = Exposure._get_figures(set(order_partner.values()), company)
-            added = defaultdict(float)  # orders of this batch count together
-            for order in orders.sorted('id'):
-                partner_id = order_partner[order.id]
-                amount = 0.0 if growth or counted else order._credit_amount_company()
-                exposure = figures[partner_id]['exposure'] + added[partner_id] + amount
-                problem = order._credit_problem(figures[partner_id], exposure, settings, growth)
-                if not problem:
-                    added[partner_id] += amount
-                    allowed |= order
-                    continue
-                reason = order._credit_refusal_message(
-                    problem, partner_id, figures[partner_id], exposure, settings)
-                # Only an employee at the desk gets the error: portal
-                # signatures, online payments and superuser code go pending.
-                soft = (self.env.su or not self.env.user._is_internal()
-                        or self.env.cr.cache.get(CREDIT_PAYMENT_CONFIRMATION))
-                if strict or (settings['mode'] == 'block' and not soft):
-                    raise UserError(reason)
-                order._credit_request_approval(reason)
-        # An order that now fits (the customer paid, the amount went down)
-        # needs no pending approval any more.
-        if not growth:
-            stale = allowed.filtered(lambda order: order.credit_approval_state in ('pending', 'rejected'))
-            for order in stale:
-                order._credit_close_activities(self.env._("No longer needed"))
-            stale.sudo().write({'credit_approval_state': False})
+        A refused order raises a UserError in *block* mode when an employee
+        confirms it at the desk, and always with ``strict`` (paths that cannot
+        leave an order pending, such as a direct state write). Otherwise (the
+        *approval* mode, portal signatures, online payments, superuser code)
+        it goes pending and the credit controllers are notified: nothing
+        fails silently and nothing passes the limit."""
+        to_check = self._credit_orders_to_check()
+        allowed = self - to_check
+        for company, orders in sorted(to_check.grouped('company_id').items(), key=lambda item: item[0].id):
+            allowed |= orders._credit_check_company(check, strict)
+        if check != 'growth':
+            allowed._credit_drop_stale_requests()
         return allowed
 
     @api.private
-    def _credit_problem(self, figures, exposure, settings, growth=False):
-        """Why the order may not pass: 'hold', 'overdue', 'limit' or False."""
+    def _credit_orders_to_check(self):
+        """The orders of ``self`` that a credit check applies to: their
+        company blocks or asks for approval, and no approval covers them."""
+        Exposure = self.env['credit.exposure']
+        return self.filtered(lambda order: (
+            Exposure._get_limit_settings(order.company_id)['mode'] not in ('off', 'warn')
+            and not order._credit_approval_covers()
+        ))
+
+    @api.private
+    def _credit_check_company(self, check, strict):
+        """Check the orders of ``self``, all of one company, customer by
+        customer under the customer's credit lock; return those that pass."""
+        company = self.company_id
+        rules = CREDIT_CHECKS[check]
+        settings = self.env['credit.exposure']._get_limit_settings(company)
+        order_partner = self.env['credit.lock']._acquire_for_orders(self.ids, company.id)
+        figures = self.env['credit.exposure']._get_figures(set(order_partner.values()), company)
+        allowed = self.browse()
+        added = defaultdict(float)  # orders of this batch count together
+        for order in self.sorted('id'):
+            partner_id = order_partner[order.id]
+            amount = order._credit_amount_company() if rules['add_total'] else 0.0
+            exposure = figures[partner_id]['exposure'] + added[partner_id] + amount
+            problem = order._credit_problem(figures[partner_id], exposure, settings, rules['rules'])
+            if not problem:
+                added[partner_id] += amount
+                allowed |= order
+                continue
+            reason = order._credit_refusal_message(problem, partner_id, figures[partner_id], exposure, settings)
+            order._credit_refuse(reason, settings, strict)
+        return allowed
+
+    @api.private
+    def _credit_refuse(self, reason, settings, strict):
+        """Raise ``reason`` to an employee at the desk in block mode (or
+        always, with ``strict``); otherwise put the order pending."""
         self.ensure_one()
-        if not growth and figures['hold']:
+        at_the_desk = not (self.env.su or not self.env.user._is_internal()
+                           or cursor_flagged(self.env, CREDIT_PAYMENT_CONFIRMATION))
+        if strict or (settings['mode'] == 'block' and at_the_desk):
+            raise UserError(reason)
+        self._credit_request_approval(reason)
+
+    @api.private
+    def _credit_drop_stale_requests(self):
+        """An order that now fits (the customer paid, the amount went down)
+        needs no pending approval any more."""
+        stale = self.filtered(lambda order: order.credit_approval_state in ('pending', 'rejected'))
+        for order in stale:
+            order._credit_close_activities(self.env._("No longer needed"))
+        stale.sudo().write({'credit_approval_state': False})
+
+    @api.private
+    def _credit_problem(self, figures, exposure, settings, rules):
+        """The first of ``rules`` ('hold', 'overdue', 'limit', 'growth') that
+        the order breaks, or False."""
+        self.ensure_one()
+        if 'hold' in rules and figures['hold']:
             return 'hold'
-        if not growth and settings['overdue_days'] and figures['overdue_days'] > settings['overdue_days']:
+        if ('overdue' in rules and settings['overdue_days']
+                and figures['overdue_days'] > settings['overdue_days']):
             return 'overdue'
         limit = figures['limit']
         ceiling = limit * (1 + settings['tolerance'] / 100.0)
-        if limit and float_compare(
-                exposure, ceiling, precision_rounding=self.company_id.currency_id.rounding) > 0:
-            return 'growth' if growth else 'limit'
+        over = limit and float_compare(
+            exposure, ceiling, precision_rounding=self.company_id.currency_id.rounding) > 0
+        for rule in ('limit', 'growth'):
+            if rule in rules and over:
+                return rule
         return False
 
     @api.private
@@ -473,4 +484,3 @@ class SaleOrderCredit(models.Model):
         activities = self.sudo().activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
         if activities:
             activities.action_feedback(feedback=feedback)
-# --- end credit control section ----------------------------------------

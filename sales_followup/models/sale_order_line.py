@@ -1,14 +1,10 @@
 from odoo import api, models
 
-from .sale_order import CREDIT_DEFERRED_ORDERS
 
-
-# ----------------------------------------------------------------------
-# Credit control (issue 5): a line added to or raised on a confirmed order
-# makes its total grow, which the credit check must see even when the line
-# is written directly (RPC) rather than through the order form.
-# ----------------------------------------------------------------------
-class SaleOrderLineCredit(models.Model):
+class SaleOrderLine(models.Model):
+    """A line added to or raised on a confirmed order makes its total grow,
+    which the credit check must see even when the line is written directly
+    (RPC) rather than through the order form."""
     _inherit = 'sale.order.line'
 
     @api.model_create_multi
@@ -28,4 +24,3 @@ class SaleOrderLineCredit(models.Model):
         if totals:
             orders._credit_check_growth(totals)
         return result
-# --- end credit control section ----------------------------------------

@@ -1,4 +1,4 @@
-"""Audit of issue 3: the rules the first test pass did not pin down."""
+"""Grading rules beyond the basics: locks, contacts, settings consistency, the printed card."""
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
@@ -200,7 +200,7 @@ class TestGradingSettingsConsistency(GradingCase):
             'followup_new_days': 200, 'followup_dormant_days': 365}])
 
     def test_empty_window_refused(self):
-        self._assert_refused({'followup_grade_window_days': 0}, "at least one day")
+        self._assert_refused({"followup_grade_window_days": 0}, "must be between 1 and 3650")
 
     def test_dormant_must_come_after_new(self):
         self._assert_refused({'followup_new_days': 200}, "must be longer than the new customer period")

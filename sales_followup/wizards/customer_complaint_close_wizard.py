@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.customer_complaint import SATISFACTION_LEVELS
+from ..const import SATISFACTION_LEVELS
 
 
 class CustomerComplaintCloseWizard(models.TransientModel):
@@ -16,10 +16,10 @@ class CustomerComplaintCloseWizard(models.TransientModel):
         help="Something better we can offer this customer now; it becomes a follow-up card for the salesperson.")
 
     def action_confirm(self):
+        """Record the customer's satisfaction and close the complaint."""
         self.ensure_one()
         complaint = self.complaint_id
-        complaint._ensure_state(('resolved',), self.env._(
-            "Only resolved complaints can be closed: resolve it first."))
+        complaint._ensure_step('close', guards=False)
         complaint.write({'satisfaction': self.satisfaction, 'better_offer': self.better_offer or False})
         complaint.action_close()
         return {'type': 'ir.actions.act_window_close'}

@@ -9,6 +9,7 @@ class CustomerComplaintEscalateWizard(models.TransientModel):
     reason = fields.Text(string="Why Escalate", required=True)
 
     def action_confirm(self):
+        """Escalate the complaints with the reason given."""
         self.ensure_one()
         self.complaint_ids.action_escalate(reason=self.reason)
         return {'type': 'ir.actions.act_window_close'}

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..models.customer_followup import COLLECTION_KINDS, OPEN_STATES
+from ..const import FOLLOWUP_COLLECTION_KINDS, FOLLOWUP_OPEN_STATES
 
 
 class CustomerFollowupPromiseWizard(models.TransientModel):
@@ -58,9 +58,9 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
     def _find_or_create_card(self):
         invoice = self.invoice_id
         cards = self.env['customer.followup'].search([
-            ('invoice_id', '=', invoice.id), ('kind', 'in', COLLECTION_KINDS),
+            ('invoice_id', '=', invoice.id), ('kind', 'in', FOLLOWUP_COLLECTION_KINDS),
         ], order='id desc')
-        card = cards.filtered(lambda c: c.state in OPEN_STATES)[:1] or cards[:1]
+        card = cards.filtered(lambda c: c.state in FOLLOWUP_OPEN_STATES)[:1] or cards[:1]
         if card:
             return card
         today = fields.Date.context_today(self)

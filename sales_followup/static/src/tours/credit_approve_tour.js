@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-// Credit control (issue 5): a credit controller opens the orders waiting for
+// A credit controller opens the orders waiting for
 // a decision and approves one, which confirms it.
 registry.category("web_tour.tours").add("sales_followup_credit_approve", {
     steps: () => [

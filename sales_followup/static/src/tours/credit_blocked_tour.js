@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-// Credit control (issue 5): a salesperson confirms a quotation above the
+// A salesperson confirms a quotation above the
 // credit limit in block mode and is told why, with the numbers.
 registry.category("web_tour.tours").add("sales_followup_credit_blocked", {
     steps: () => [

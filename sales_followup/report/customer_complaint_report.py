@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .customer_complaint import (
+from ..const import (
     COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, COMPLAINT_STATES, RESPONSIBILITIES, SOLUTION_TYPES,
 )
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import FOLLOWUP_OPEN_STATES
+
 # Percentages that must be recomputed from the sums when rows are grouped:
 # an average of monthly rates is not the rate of the period.
 RATIO_FIELDS = {
@@ -41,6 +43,8 @@ class FollowupKpiReport(models.Model):
 
     @property
     def _table_query(self):
+        # "Overdue" is judged on the user's today, read in Python rather than
+        # PostgreSQL's CURRENT_DATE, so that it follows the user's timezone.
         return SQL("""
             WITH facts AS (
                 SELECT so.user_id, so.company_id, date_trunc('month', so.date_order)::date AS date,
@@ -73,7 +77,7 @@ class FollowupKpiReport(models.Model):
                 SELECT f.user_id, f.company_id, date_trunc('month', f.date_due)::date,
                        0, 0, 0, 0, 0, 1
                   FROM customer_followup f
-                 WHERE f.state IN ('todo', 'in_progress', 'waiting') AND f.date_due < CURRENT_DATE
+                 WHERE f.state IN %(open_states)s AND f.date_due < %(today)s
             )
             SELECT row_number() OVER (ORDER BY facts.date, facts.user_id, facts.company_id) AS id,
                    facts.user_id, facts.company_id, c.currency_id, facts.date,
@@ -90,7 +94,7 @@ class FollowupKpiReport(models.Model):
               FROM facts
               JOIN res_company c ON c.id = facts.company_id
           GROUP BY facts.user_id, facts.company_id, c.currency_id, facts.date
-        """)
+        """, open_states=FOLLOWUP_OPEN_STATES, today=fields.Date.context_today(self))
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):
