@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: setup run test bench i18n clean
+.PHONY: setup run test lint bench i18n clean
 
 setup:
 	@bash scripts/setup.sh
@@ -7,8 +7,11 @@ setup:
 run: setup
 	@bash scripts/run.sh
 
-test: setup
+test: setup lint
 	@bash scripts/test.sh $(ARGS)
+
+lint: setup
+	@bash scripts/lint.sh
 
 bench: setup
 	@bash scripts/bench.sh $(ARGS)

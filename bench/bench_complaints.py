@@ -9,9 +9,9 @@ second run must alert nobody.
 from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import Command
-
 from common import measure, ratio
+
+from odoo import Command
 
 STATES = ('new', 'acknowledged', 'investigating', 'proposed', 'resolved', 'closed', 'cancelled')
 ACTIVITY_FIELDS = (

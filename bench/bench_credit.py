@@ -12,9 +12,9 @@
    with the check on, against the same 200 with the check off, measured in
    the same run, best of two rounds each; target ratio <= 1.2.
 """
-from odoo import Command
-
 from common import measure, ratio
+
+from odoo import Command
 
 ORDERS = 200
 

@@ -9,9 +9,9 @@ and take at most 20 % of the first.
 from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import Command
-
 from common import measure, ratio
+
+from odoo import Command
 
 CUSTOMERS = 20_000
 BIRTHDAYS = 4_000
@@ -110,7 +110,8 @@ def run(env):
             batches = -(-len(cards) // size)
             per_batch[size] = probe['queries'] / batches
             print("probe  batch_size=%-5s cards=%-5s batches=%-3s queries=%-6s queries/batch=%.1f queries/card=%.3f"
-                  % (size, len(cards), batches, probe['queries'], per_batch[size], probe['queries'] / max(len(cards), 1)))
+                  % (size, len(cards), batches, probe['queries'], per_batch[size],
+                     probe['queries'] / max(len(cards), 1)))
             savepoint.close(rollback=True)
             env.invalidate_all()
 
@@ -127,7 +128,8 @@ def run(env):
     kinds = dict(Followup._read_group([], ['kind'], ['__count']))
     print("cards by kind: %s" % ", ".join("%s=%s" % kv for kv in sorted(kinds.items())))
     print("first run : %.2f s, %s queries, %s cards, %.3f queries/card, peak %.0f MiB"
-          % (first['seconds'], first['queries'], count_first, first['queries'] / max(count_first, 1), first['peak_mib']))
+          % (first['seconds'], first['queries'], count_first, first['queries'] / max(count_first, 1),
+             first['peak_mib']))
     print("second run: %.2f s, %s queries, %s cards created (must be 0)"
           % (second['seconds'], second['queries'], count_second))
     print("second/first wall time: %.3f (target <= 0.20)" % ratio(second['seconds'], first['seconds']))

@@ -26,10 +26,10 @@ of them.
 """
 from datetime import timedelta
 
+from common import measure, ratio
+
 from odoo import fields
 from odoo.tools import SQL
-
-from common import measure, ratio
 
 CUSTOMERS = 20_000
 ORDERS = 200_000

@@ -4,11 +4,6 @@
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints '
                'and never forget a follow-up',
-    'description': """
-Keep the customers you already have: after-sales work (thanking, checking,
-collecting, handling complaints) becomes records, kanban boards and daily
-reminders.
-""",
     'author': 'sales_followup developers',
     'license': 'LGPL-3',
     'depends': ['sale_management', 'sale_stock', 'account', 'mail'],

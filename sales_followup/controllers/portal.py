@@ -2,7 +2,8 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..const import COMPLAINT_CATEGORIES
 
@@ -60,7 +61,7 @@ class ComplaintPortal(CustomerPortal):
         try:
             complaint_sudo = self._document_check_access('customer.complaint', complaint_id, access_token)
         except (AccessError, MissingError):
-            raise request.not_found()
+            raise request.not_found() from None
         values = self._prepare_portal_layout_values()
         values.update({'complaint': complaint_sudo, 'page_name': 'complaint'})
         values = self._get_page_view_values(

@@ -1,3 +1,4 @@
+from . import customer_work_mixin
 from . import credit_exposure
 from . import credit_lock
 from . import customer_complaint

@@ -14,7 +14,7 @@ class CreditLock(models.Model):
         comodel_name='res.partner', string="Commercial Partner",
         required=True, ondelete='cascade', index=False)
     company_id = fields.Many2one(
-        comodel_name='res.company', string="Company", required=True, ondelete='cascade')
+        comodel_name='res.company', required=True, ondelete='cascade')
     check_count = fields.Integer(string="Checks", default=0)
 
     _partner_company_uniq = models.Constraint(

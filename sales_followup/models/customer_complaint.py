@@ -85,40 +85,40 @@ class CustomerComplaint(models.Model):
         comodel_name='sale.order', string="Sales Order", index='btree_not_null', tracking=True,
         domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '=', 'sale')]")
     product_id = fields.Many2one(
-        comodel_name='product.product', string="Product", index='btree_not_null', tracking=True)
+        comodel_name='product.product', index='btree_not_null', tracking=True)
     user_id = fields.Many2one(
         comodel_name='res.users', string="Salesperson", index=True, tracking=True,
         compute='_compute_user_id', store=True, readonly=False, precompute=True,
         domain=[('share', '=', False)])
     company_id = fields.Many2one(
-        comodel_name='res.company', string="Company", required=True, index=True,
+        comodel_name='res.company', required=True, index=True,
         default=lambda self: self.env.company)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     category = fields.Selection(
-        selection=COMPLAINT_CATEGORIES, string="Category", required=True, default='other', tracking=True)
+        selection=COMPLAINT_CATEGORIES, required=True, default='other', tracking=True)
     severity = fields.Selection(
-        selection=COMPLAINT_SEVERITIES, string="Severity", required=True, default='normal', tracking=True)
+        selection=COMPLAINT_SEVERITIES, required=True, default='normal', tracking=True)
     severity_color = fields.Integer(
         string="Severity Colour", compute='_compute_severity_color', store=True)
-    channel = fields.Selection(selection=COMPLAINT_CHANNELS, string="Channel", default='phone')
+    channel = fields.Selection(selection=COMPLAINT_CHANNELS, default='phone')
     description = fields.Text(string="What the Customer Says", required=True)
     internal_note = fields.Html(string="Internal Notes", groups='base.group_user')
     state = fields.Selection(
         selection=COMPLAINT_STATES, string="Status", required=True, default='new', tracking=True,
         index=True, group_expand=True, copy=False)
     responsibility = fields.Selection(
-        selection=RESPONSIBILITIES, string="Responsibility", tracking=True, copy=False)
+        selection=RESPONSIBILITIES, tracking=True, copy=False)
     responsibility_advice = fields.Char(
         string="What to Do", compute='_compute_responsibility_advice')
     solution_type = fields.Selection(
-        selection=SOLUTION_TYPES, string="Solution Type", tracking=True, copy=False)
+        selection=SOLUTION_TYPES, tracking=True, copy=False)
     solution = fields.Text(string="Agreed Solution", copy=False)
     compensation_amount = fields.Monetary(
         string="Compensation", currency_field='currency_id', copy=False)
     date_received = fields.Date(
         string="Received On", required=True, default=fields.Date.context_today, copy=False)
     reply_deadline = fields.Date(
-        string="Reply Deadline", compute='_compute_reply_deadline', store=True, readonly=False,
+        compute='_compute_reply_deadline', store=True, readonly=False,
         precompute=True, tracking=True, copy=False, index=True,
         help="The date by which the customer was promised an answer. Computed from the severity "
              "in working days; change it to the date actually promised to the customer.")
@@ -130,22 +130,22 @@ class CustomerComplaint(models.Model):
         aggregator='avg', digits=(16, 1),
         help="Days from reception to resolution.")
     satisfaction = fields.Selection(
-        selection=SATISFACTION_LEVELS, string="Satisfaction", tracking=True, copy=False)
+        selection=SATISFACTION_LEVELS, tracking=True, copy=False)
     satisfaction_score = fields.Integer(
-        string="Satisfaction Score", compute='_compute_satisfaction_score', store=True, aggregator='avg')
+        compute='_compute_satisfaction_score', store=True, aggregator='avg')
     better_offer = fields.Text(
-        string="Better Offer", copy=False, groups='base.group_user',
+        copy=False, groups='base.group_user',
         help="An offer the salesperson can make after the complaint; it becomes a follow-up card.")
     send_acknowledgement = fields.Boolean(
         string="Send Acknowledgement Email", default=True,
         help="Email the customer when the complaint is acknowledged.")
-    escalated = fields.Boolean(string="Escalated", readonly=True, copy=False, tracking=True)
+    escalated = fields.Boolean(readonly=True, copy=False, tracking=True)
     escalated_by_id = fields.Many2one(
-        comodel_name='res.users', string="Escalated By", readonly=True, copy=False, groups='base.group_user')
+        comodel_name='res.users', readonly=True, copy=False, groups='base.group_user')
     escalated_date = fields.Datetime(
         string="Escalated On", readonly=True, copy=False, groups='base.group_user')
     escalation_reason = fields.Text(
-        string="Escalation Reason", readonly=True, copy=False, groups='base.group_user')
+        readonly=True, copy=False, groups='base.group_user')
     overdue_alert_deadline = fields.Date(
         string="Overdue Alert Sent For", readonly=True, copy=False, groups='base.group_user',
         help="The reply deadline the manager was last alerted about, so that the daily check "
@@ -259,9 +259,10 @@ class CustomerComplaint(models.Model):
             complaint.can_escalate = complaint.state in COMPLAINT_OPEN_STATES and not complaint.escalated
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = '/my/complaints/%s' % complaint.id
+        return result
 
     # ------------------------------------------------------------------
     # Constraints

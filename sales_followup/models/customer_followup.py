@@ -23,7 +23,7 @@ _logger = logging.getLogger(__name__)
 # The step that leads into each state: a state written directly (kanban drag
 # and drop, RPC) must be reachable through one of them.
 STEPS_INTO_STATE = {}
-for _step, (_sources, _target) in FOLLOWUP_STEPS.items():
+for _sources, _target in FOLLOWUP_STEPS.values():
     STEPS_INTO_STATE.setdefault(_target, set()).update(_sources)
 
 # Cursor key holding the ids of cards whose activity is being closed by its
@@ -62,7 +62,7 @@ class CustomerFollowup(models.Model):
     _order = 'date_due, id'
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
-    kind = fields.Selection(selection=FOLLOWUP_KINDS, string="Kind", required=True, tracking=True, index=True)
+    kind = fields.Selection(selection=FOLLOWUP_KINDS, required=True, tracking=True, index=True)
     partner_id = fields.Many2one(
         comodel_name='res.partner', string="Customer", required=True, index=True, tracking=True)
     commercial_partner_id = fields.Many2one(
@@ -72,15 +72,15 @@ class CustomerFollowup(models.Model):
         string="Grade", related='commercial_partner_id.customer_grade')
     order_id = fields.Many2one(comodel_name='sale.order', string="Sales Order", index='btree_not_null')
     invoice_id = fields.Many2one(
-        comodel_name='account.move', string="Invoice", index='btree_not_null',
+        comodel_name='account.move', index='btree_not_null',
         domain=[('move_type', '=', 'out_invoice')])
     complaint_id = fields.Many2one(
-        comodel_name='customer.complaint', string="Complaint", index='btree_not_null', ondelete='cascade')
+        comodel_name='customer.complaint', index='btree_not_null', ondelete='cascade')
     user_id = fields.Many2one(
         comodel_name='res.users', string="Salesperson", index=True, tracking=True,
         default=lambda self: self.env.user)
     company_id = fields.Many2one(
-        comodel_name='res.company', string="Company", required=True, index=True,
+        comodel_name='res.company', required=True, index=True,
         default=lambda self: self.env.company)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     date_due = fields.Date(
@@ -91,13 +91,13 @@ class CustomerFollowup(models.Model):
         selection=FOLLOWUP_STATES, string="Status", required=True, default='todo',
         tracking=True, index=True, group_expand=True, copy=False)
     note = fields.Text(string="Notes")
-    outcome = fields.Text(string="Outcome", tracking=True, copy=False)
+    outcome = fields.Text(tracking=True, copy=False)
     occasion_key = fields.Char(
         string="Occasion", required=True, readonly=True, copy=False,
         default=lambda self: self._default_occasion_key(),
         help="What this card is about: the source record or the period. "
              "The same occasion never gives two cards.")
-    source_document = fields.Char(string="Source Document", compute='_compute_source_document')
+    source_document = fields.Char(compute='_compute_source_document')
     promise_date = fields.Date(string="Promised Payment Date", tracking=True, copy=False)
     promise_amount = fields.Monetary(string="Promised Amount", currency_field='currency_id', copy=False)
     promise_residual = fields.Monetary(
@@ -110,7 +110,7 @@ class CustomerFollowup(models.Model):
     new_approach = fields.Text(string="New Approach", related='order_id.followup_new_approach')
     suggested_product_ids = fields.Many2many(
         comodel_name='product.product', string="Suggested Products", copy=False)
-    due_status = fields.Selection(selection=FOLLOWUP_DUE_STATUSES, string="Due Status", compute='_compute_due_status')
+    due_status = fields.Selection(selection=FOLLOWUP_DUE_STATUSES, compute='_compute_due_status')
     is_open = fields.Boolean(string="Open", compute='_compute_is_open', search='_search_is_open')
     is_overdue = fields.Boolean(string="Overdue", compute='_compute_due_status', search='_search_is_overdue')
     is_collection = fields.Boolean(
@@ -230,7 +230,7 @@ class CustomerFollowup(models.Model):
     def create(self, vals_list):
         missing = [vals for vals in vals_list if vals.get('name', '/') == '/']
         if missing:
-            for vals, name in zip(missing, self._next_card_names(len(missing))):
+            for vals, name in zip(missing, self._next_card_names(len(missing)), strict=True):
                 vals['name'] = name
         cards = super().create(vals_list)
         cards._schedule_card_activities()
@@ -335,7 +335,8 @@ class CustomerFollowup(models.Model):
     def _ensure_collection_card(self):
         for card in self:
             if card.kind not in FOLLOWUP_COLLECTION_KINDS or not card.invoice_id:
-                raise UserError(self.env._("A promise to pay can only be recorded on a collection card with an invoice."))
+                raise UserError(self.env._(
+                    "A promise to pay can only be recorded on a collection card with an invoice."))
             if card.state not in FOLLOWUP_OPEN_STATES:
                 raise UserError(self.env._("This card is already closed."))
 
@@ -449,10 +450,8 @@ class CustomerFollowup(models.Model):
         todo = [vals for vals in todo if self._occasion_tuple(vals) not in existing]
         if not todo:
             return self.browse()
-        create_ctx = dict(
-            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True,
-            tracking_disable=True)
-        cards = self.with_context(**create_ctx)
+        cards = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True, tracking_disable=True)
         try:
             with self.env.cr.savepoint():
                 return cards.create(todo)
@@ -466,7 +465,7 @@ class CustomerFollowup(models.Model):
                     created |= cards.create([vals])
             except CONFLICT_ERRORS:
                 _logger.info("Follow-up occasion %s already created by another worker", self._occasion_tuple(vals))
-            except Exception as error:  # noqa: BLE001 - one bad record must not stop the batch
+            except Exception as error:
                 _logger.exception("Follow-up occasion %s skipped", self._occasion_tuple(vals))
                 failures.append(error)
         if failures and len(failures) == len(todo) and len(todo) > 1:
@@ -488,7 +487,7 @@ class CustomerFollowup(models.Model):
                 AS o(kind, partner_id, occasion_key, company_id)
                 ON f.kind = o.kind AND f.partner_id = o.partner_id
                AND f.occasion_key = o.occasion_key AND f.company_id = o.company_id
-        """, [list(column) for column in zip(*occasions)])
+        """, [list(column) for column in zip(*occasions, strict=True)])
         return set(self.env.cr.fetchall())
 
     @api.model

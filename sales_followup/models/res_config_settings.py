@@ -58,7 +58,7 @@ class ResConfigSettings(models.TransientModel):
             for vals in vals_list
         ]
         settings = super().create(vals_list)
-        for record, values in zip(settings, grading_values):
+        for record, values in zip(settings, grading_values, strict=True):
             if values:
                 record.company_id.write(values)
         if any(grading_values):

@@ -42,7 +42,7 @@ COMMERCIAL_FIELDS = [
 class ResPartner(models.Model):
     _inherit = 'res.partner'
 
-    customer_kind = fields.Selection(selection=CUSTOMER_KINDS, string="Customer Kind", tracking=True)
+    customer_kind = fields.Selection(selection=CUSTOMER_KINDS, tracking=True)
     # Per company: a partner shared by two companies can be key to one and
     # occasional to the other. Each reads the row of res.partner.grading for
     # the commercial partner and the current company; searching, grouping and
@@ -63,7 +63,7 @@ class ResPartner(models.Model):
         comodel_name='res.partner.grading', inverse_name='partner_id', string="Grading per Company",
         groups='sales_followup.group_followup_user')
     grading_currency_id = fields.Many2one(
-        comodel_name='res.currency', string="Grading Currency", compute='_compute_grading_currency_id')
+        comodel_name='res.currency', compute='_compute_grading_currency_id')
     grade_revenue = fields.Monetary(
         string="Revenue (grading window)", currency_field='grading_currency_id', aggregator='sum',
         compute='_compute_grading', inverse='_inverse_grade_revenue', search='_search_grade_revenue',
@@ -86,7 +86,7 @@ class ResPartner(models.Model):
     man_profile = fields.Char(
         string="MAN Profile", compute='_compute_man_profile', store=True, index='btree_not_null')
     man_recommendation = fields.Char(string="Recommended Action", compute='_compute_man_recommendation')
-    birthday = fields.Date(string="Birthday")
+    birthday = fields.Date()
     customer_interests = fields.Text(string="Interests")
     customer_family_notes = fields.Text(string="Family Notes")
     customer_size = fields.Selection(selection=CUSTOMER_SIZES, string="Size")
@@ -96,7 +96,7 @@ class ResPartner(models.Model):
     can_lock_grade = fields.Boolean(compute='_compute_can_lock_grade')
 
     referred_by_id = fields.Many2one(
-        comodel_name='res.partner', string="Referred By", index='btree_not_null', tracking=True,
+        comodel_name='res.partner', index='btree_not_null', tracking=True,
         help="The customer who recommended this one.")
     # Odoo's own limit (company-dependent, the company default is its
     # fallback): credit controllers may edit it without accounting rights,
@@ -106,13 +106,13 @@ class ResPartner(models.Model):
                'sales_followup.group_credit_controller',
         tracking=True)
     credit_hold = fields.Boolean(
-        string="Credit Hold", copy=False, tracking=True,
+        copy=False, tracking=True,
         help="Blocks new orders of this customer whatever the amount, until a credit controller lifts it.")
     # Readable by salespeople: computed from SQL, no accounting rights needed.
     credit_limit_amount = fields.Monetary(
         string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='currency_id')
     credit_exposure = fields.Monetary(
-        string="Credit Exposure", compute='_compute_credit_figures', currency_field='currency_id',
+        compute='_compute_credit_figures', currency_field='currency_id',
         help="Open receivables plus confirmed orders not yet invoiced, in company currency.")
     credit_available = fields.Monetary(
         string="Available Credit", compute='_compute_credit_figures', currency_field='currency_id',

@@ -56,7 +56,7 @@ class SaleOrder(models.Model):
         tracking=True, index='btree_not_null',
         help="Empty when the order needed no credit approval.")
     credit_approved_by_id = fields.Many2one(
-        comodel_name='res.users', string="Credit Approved By", copy=False, readonly=True, tracking=True)
+        comodel_name='res.users', copy=False, readonly=True, tracking=True)
     credit_approved_amount = fields.Monetary(
         string="Credit Approved Up To", currency_field='currency_id', copy=False, readonly=True,
         help="The approval covers the order up to this total; beyond it, the credit check applies again.")
@@ -65,9 +65,9 @@ class SaleOrder(models.Model):
     # accounting rights.
     credit_currency_id = fields.Many2one(
         comodel_name='res.currency', string="Company Currency", related='company_id.currency_id')
-    credit_check_active = fields.Boolean(string="Credit Check Active", compute='_compute_credit_banner')
+    credit_check_active = fields.Boolean(compute='_compute_credit_banner')
     credit_exposure = fields.Monetary(
-        string="Credit Exposure", currency_field='credit_currency_id', compute='_compute_credit_banner',
+        currency_field='credit_currency_id', compute='_compute_credit_banner',
         help="Open receivables, confirmed orders not yet invoiced and this quotation, in company currency.")
     credit_limit_amount = fields.Monetary(
         string="Credit Limit", currency_field='credit_currency_id', compute='_compute_credit_banner')
@@ -332,7 +332,7 @@ class SaleOrder(models.Model):
         fails silently and nothing passes the limit."""
         to_check = self._credit_orders_to_check()
         allowed = self - to_check
-        for company, orders in sorted(to_check.grouped('company_id').items(), key=lambda item: item[0].id):
+        for _company, orders in sorted(to_check.grouped('company_id').items(), key=lambda item: item[0].id):
             allowed |= orders._credit_check_company(check, strict)
         if check != 'growth':
             allowed._credit_drop_stale_requests()

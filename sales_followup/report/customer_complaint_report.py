@@ -2,7 +2,11 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..const import (
-    COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, COMPLAINT_STATES, RESPONSIBILITIES, SOLUTION_TYPES,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    COMPLAINT_STATES,
+    RESPONSIBILITIES,
+    SOLUTION_TYPES,
 )
 
 
@@ -17,20 +21,20 @@ class CustomerComplaintReport(models.Model):
     _order = 'date_received desc'
     _rec_name = 'complaint_id'
 
-    complaint_id = fields.Many2one(comodel_name='customer.complaint', string="Complaint", readonly=True)
+    complaint_id = fields.Many2one(comodel_name='customer.complaint', readonly=True)
     date_received = fields.Date(string="Received On", readonly=True)
     partner_id = fields.Many2one(comodel_name='res.partner', string="Customer", readonly=True)
     commercial_partner_id = fields.Many2one(
         comodel_name='res.partner', string="Commercial Entity", readonly=True)
-    product_id = fields.Many2one(comodel_name='product.product', string="Product", readonly=True)
+    product_id = fields.Many2one(comodel_name='product.product', readonly=True)
     user_id = fields.Many2one(comodel_name='res.users', string="Salesperson", readonly=True)
-    company_id = fields.Many2one(comodel_name='res.company', string="Company", readonly=True)
-    category = fields.Selection(selection=COMPLAINT_CATEGORIES, string="Category", readonly=True)
-    severity = fields.Selection(selection=COMPLAINT_SEVERITIES, string="Severity", readonly=True)
+    company_id = fields.Many2one(comodel_name='res.company', readonly=True)
+    category = fields.Selection(selection=COMPLAINT_CATEGORIES, readonly=True)
+    severity = fields.Selection(selection=COMPLAINT_SEVERITIES, readonly=True)
     state = fields.Selection(selection=COMPLAINT_STATES, string="Status", readonly=True)
-    responsibility = fields.Selection(selection=RESPONSIBILITIES, string="Responsibility", readonly=True)
-    solution_type = fields.Selection(selection=SOLUTION_TYPES, string="Solution Type", readonly=True)
-    escalated = fields.Boolean(string="Escalated", readonly=True)
+    responsibility = fields.Selection(selection=RESPONSIBILITIES, readonly=True)
+    solution_type = fields.Selection(selection=SOLUTION_TYPES, readonly=True)
+    escalated = fields.Boolean(readonly=True)
     resolution_days = fields.Float(
         string="Resolution Time (days)", readonly=True, aggregator='avg', digits=(16, 1))
     satisfaction_score = fields.Float(

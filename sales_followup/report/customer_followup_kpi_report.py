@@ -21,10 +21,10 @@ class FollowupKpiReport(models.Model):
 
     date = fields.Date(string="Month", readonly=True)
     user_id = fields.Many2one(comodel_name='res.users', string="Salesperson", readonly=True)
-    company_id = fields.Many2one(comodel_name='res.company', string="Company", readonly=True)
-    currency_id = fields.Many2one(comodel_name='res.currency', string="Currency", readonly=True)
+    company_id = fields.Many2one(comodel_name='res.company', readonly=True)
+    currency_id = fields.Many2one(comodel_name='res.currency', readonly=True)
     confirmed_sales = fields.Monetary(
-        string="Confirmed Sales", readonly=True, currency_field='currency_id',
+        readonly=True, currency_field='currency_id',
         help="Untaxed total of the orders confirmed in the month, in company currency.")
     invoiced_amount = fields.Monetary(
         string="Invoiced", readonly=True, currency_field='currency_id',
@@ -34,7 +34,7 @@ class FollowupKpiReport(models.Model):
         help="Payments matched with customer invoices in the month (credit notes are not collections).")
     collection_rate = fields.Float(
         string="Collection Rate (%)", readonly=True, aggregator='sum', digits=(16, 1))
-    cards_done = fields.Integer(string="Cards Done", readonly=True)
+    cards_done = fields.Integer(readonly=True)
     cards_done_on_time = fields.Integer(string="Cards Done on Time", readonly=True)
     on_time_rate = fields.Float(
         string="Done on Time (%)", readonly=True, aggregator='sum', digits=(16, 1))

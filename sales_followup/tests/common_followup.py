@@ -145,6 +145,6 @@ class FollowupCase(SalesFollowupCase):
 
     def _form_done(self, card, outcome):
         action = card.action_open_done_wizard()
-        with Form(self.env[action['res_model']].with_context(action['context'])) as wizard:
+        with Form(self.env[action['res_model']].with_context(**action['context'])) as wizard:
             wizard.outcome = outcome
         return wizard.save().action_confirm()

@@ -6,6 +6,7 @@ from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_complaint import ComplaintCase
 
@@ -87,10 +88,9 @@ class TestComplaintWorkflow(ComplaintCase):
 
     def test_negative_compensation_is_refused(self):
         complaint = self._complaint()
-        with self.assertRaises(CheckViolation) as cm:
-            with self.env.cr.savepoint():
-                complaint.write({'compensation_amount': -5})
-                complaint.flush_recordset()
+        with self.assertRaises(CheckViolation) as cm, self.env.cr.savepoint():
+            complaint.write({'compensation_amount': -5})
+            complaint.flush_recordset()
         # What the RPC layer turns into the ValidationError the user reads.
         self.assertIn('A compensation cannot be negative.', self.Complaint._sql_error_to_message(cm.exception))
         complaint.invalidate_recordset()
@@ -123,7 +123,7 @@ class TestComplaintWorkflow(ComplaintCase):
                                              'can_escalate': False}])
         self.assertTrue(complaint.date_resolved)
         action = complaint.action_open_close_wizard()
-        wizard_form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(action['context']))
+        wizard_form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(**action['context']))
         wizard_form.satisfaction = '5'
         wizard_form.save().action_confirm()
         self.assertRecordValues(complaint, [{'state': 'closed', 'satisfaction': '5', 'can_close': False,
@@ -206,7 +206,7 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertEqual(complaint.state, 'resolved')
         # The close wizard cannot be saved without the customer's satisfaction.
         action = self._click(complaint, 'action_open_close_wizard')
-        wizard_form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(action['context']))
+        wizard_form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(**action['context']))
         with self.assertRaises(AssertionError):
             wizard_form.save()
         self.assertRecordValues(complaint, [{'state': 'resolved', 'satisfaction': False}])
@@ -324,7 +324,7 @@ class TestComplaintWorkflow(ComplaintCase):
         complaint = self._advance(self._complaint(), 'acknowledged')
         with freeze_time('2026-03-05 10:00:00'):
             action = complaint.with_user(self.salesperson).action_open_escalate_wizard()
-            form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(action['context']))
+            form = Form(self.env[action['res_model']].with_user(self.salesperson).with_context(**action['context']))
             form.reason = 'Customer threatens to leave.'
             form.save().action_confirm()
         self.assertRecordValues(complaint, [{
@@ -500,7 +500,8 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertIn('complaint_count', partner_form['views']['form']['arch'])
         plain_user = self.env['res.users'].create({'name': 'Plain', 'login': 'sf_complaint_plain'})
         self.assertNotIn('complaint_count',
-                         self.env['res.partner'].with_user(plain_user).get_views([(False, 'form')])['views']['form']['arch'])
+                         self.env['res.partner'].with_user(plain_user).get_views(
+                             [(False, 'form')])['views']['form']['arch'])
 
     def test_analysis_averages_ignore_what_is_not_there_yet(self):
         with freeze_time('2026-03-02 08:00:00'):
@@ -560,7 +561,7 @@ class TestComplaintWorkflow(ComplaintCase):
             with self.subTest(groupby=groupby):
                 self.assertEqual(dict(Report._read_group(domain, [groupby], ['resolution_days:avg'])), averages)
         search_arch = etree.fromstring(Report.get_views([(False, 'search')])['views']['search']['arch'])
-        group_bys = {eval(f.get('context'))['group_by'] for f in search_arch.iter('filter') if f.get('context')}
+        group_bys = {safe_eval(f.get('context'))['group_by'] for f in search_arch.iter('filter') if f.get('context')}
         self.assertLessEqual({'category', 'responsibility', 'product_id', 'user_id'}, group_bys)
 
     def test_responsibility_gives_advice(self):

@@ -66,7 +66,7 @@ class TestCreditApproval(CreditCase):
         action = order.with_user(self.credit_controller).action_credit_reject()
         self.assertEqual(action['res_model'], 'credit.reject.wizard')
         wizard_form = Form(self.env['credit.reject.wizard'].with_user(self.credit_controller)
-                           .with_context(action['context']))
+                           .with_context(**action['context']))
         wizard_form.reason = "Two invoices unpaid; ask for a down payment."
         wizard_form.save().action_reject()
         self.assertRecordValues(order, [{
@@ -130,9 +130,8 @@ class TestCreditApproval(CreditCase):
     def test_approved_order_growing_beyond_approval_goes_back_to_approval(self):
         order = self.pending_order(1500.0)
         order.with_user(self.credit_controller).action_credit_approve()
-        with Form(order.with_user(self.salesperson)) as form:
-            with form.order_line.edit(0) as line:
-                line.price_unit = 1600.0
+        with Form(order.with_user(self.salesperson)) as form, form.order_line.edit(0) as line:
+            line.price_unit = 1600.0
         self.assertRecordValues(order, [{
             'state': 'sale', 'amount_total': 1600.0, 'credit_approval_state': 'pending',
             'credit_approved_amount': 0.0,

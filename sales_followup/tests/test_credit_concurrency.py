@@ -4,8 +4,8 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api
 from odoo.exceptions import UserError
-from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import mute_logger
 
 
@@ -79,7 +79,7 @@ class TestCreditConcurrency(BaseCase):
     def _states(self):
         with self.registry.cursor() as cr:
             orders = api.Environment(cr, api.SUPERUSER_ID, {})['sale.order'].browse(self.data['order_ids'])
-            return dict(zip(orders.ids, orders.mapped('state')))
+            return dict(zip(orders.ids, orders.mapped('state'), strict=True))
 
     def _reset_orders(self):
         with self.registry.cursor() as cr:
@@ -129,7 +129,8 @@ class TestCreditConcurrency(BaseCase):
                 barrier.wait()
                 try:
                     env['sale.order'].browse(order_id).action_confirm()
-                    cr.commit()
+                    # Two real transactions must commit to race each other.
+                    cr.commit()  # pylint: disable=invalid-commit
                     outcomes[order_id] = 'confirmed'
                 except (pg_errors.SerializationFailure, UserError) as exc:
                     cr.rollback()

@@ -1,6 +1,7 @@
 from odoo import Command
-from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
 
 @tagged('post_install', '-at_install')

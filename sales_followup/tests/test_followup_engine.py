@@ -94,9 +94,8 @@ class TestFollowupEngine(FollowupCase):
             'date_due': date(2026, 7, 1), 'user_id': self.salesperson.id,
         }
         self.Followup.create(vals)
-        with self.assertRaises(IntegrityError), mute_logger('odoo.sql_db'):
-            with self.env.cr.savepoint():
-                self.Followup.create(dict(vals))
+        with self.assertRaises(IntegrityError), mute_logger('odoo.sql_db'), self.env.cr.savepoint():
+            self.Followup.create(dict(vals))
         # The public helper skips the existing occasion instead of failing.
         self.assertFalse(self.Followup._create_occasion_cards([vals, dict(vals)]))
         self.assertEqual(len(self._birthday_cards()), 1)

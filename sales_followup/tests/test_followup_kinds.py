@@ -156,7 +156,7 @@ class TestFollowupKinds(FollowupCase):
             invoice = self._invoice(amount=300.0, date_due=date(2026, 4, 1))
             card = self._run(['payment_due'])
             action = card.action_open_promise_wizard()
-            wizard = self.env[action['res_model']].with_context(action['context']).create({
+            wizard = self.env[action['res_model']].with_context(**action['context']).create({
                 'promise_date': date(2026, 4, 10), 'promise_amount': 200.0,
             })
             wizard.action_confirm()
@@ -309,7 +309,7 @@ class TestFollowupKinds(FollowupCase):
             action = quote.with_context(followup_ask_lost_reason=True).action_cancel()
             self.assertEqual(action['res_model'], 'sale.order.lost.wizard')
             self.assertEqual(quote.state, 'draft', "nothing cancelled before the reason is given")
-            self.env['sale.order.lost.wizard'].with_context(action['context']).create({
+            self.env['sale.order.lost.wizard'].with_context(**action['context']).create({
                 'lost_reason': 'Too expensive', 'new_approach': 'Offer the leasing plan',
             }).action_confirm()
         self.assertRecordValues(quote, [{'state': 'cancel', 'followup_cancel_date': date(2026, 3, 1)}])

@@ -53,7 +53,7 @@ class TestFollowupKpiReport(FollowupCase):
             self._invoice(amount=300.0)
         self.env.flush_all()
         Report = self.env['customer.followup.kpi.report']
-        [(user, rate, invoiced)] = Report._read_group(
+        [(_user, rate, invoiced)] = Report._read_group(
             [('user_id', '=', self.salesperson.id)], ['user_id'], ['collection_rate:sum', 'invoiced_amount:sum'])
         self.assertEqual(invoiced, 400.0)
         self.assertAlmostEqual(rate, 25.0, msg="100 collected of 400 invoiced, not the average of 100 % and 0 %")

@@ -1,8 +1,8 @@
 from datetime import date
 
-from odoo.exceptions import AccessError, ValidationError
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common_followup import FollowupCase
@@ -26,7 +26,8 @@ class TestFollowupSecurity(FollowupCase):
         cls.my_card = cls.Followup.create({**base, 'partner_id': cls.customer.id, 'user_id': cls.salesperson.id})
         # A card of my customer's contact, assigned to nobody: still mine.
         cls.my_contact_card = cls.Followup.create({**base, 'partner_id': cls.contact.id, 'user_id': False})
-        cls.other_card = cls.Followup.create({**base, 'partner_id': cls.other_customer.id, 'user_id': cls.other_seller.id})
+        cls.other_card = cls.Followup.create(
+            {**base, 'partner_id': cls.other_customer.id, 'user_id': cls.other_seller.id})
         cls.company_b = cls.env['res.company'].create({'name': 'Second Company'})
         cls.card_b = cls.Followup.create({
             **base, 'partner_id': cls.customer.id, 'user_id': cls.sales_manager.id, 'company_id': cls.company_b.id,
@@ -83,9 +84,8 @@ class TestFollowupSecurity(FollowupCase):
             'customer_grade': 'a', 'next_review_date': date(2026, 9, 1),
         })
         self.other_customer.with_company(self.company).write({'customer_grade': False})
-        with self._no_commit():
-            with freeze_time('2026-09-01'):
-                cards = self.Generator._generate_followups(kinds=['birthday', 'review'])
+        with self._no_commit(), freeze_time('2026-09-01'):
+            cards = self.Generator._generate_followups(kinds=['birthday', 'review'])
         self.assertRecordValues(cards.sorted('kind'), [
             {'kind': 'birthday', 'partner_id': partner_b.id, 'company_id': self.company_b.id},
             {'kind': 'review', 'partner_id': self.other_customer.id, 'company_id': self.company_b.id},

@@ -131,7 +131,7 @@ class TestFollowupCardDisplay(FollowupCase):
             return self.Followup.create([{
                 'kind': 'payment_due', 'partner_id': partner.id, 'invoice_id': invoice.id,
                 'user_id': sellers[i % 3].id, 'date_due': date(2026, 3, 10),
-            } for i, (partner, invoice) in enumerate(zip(partners, invoices))])
+            } for i, (partner, invoice) in enumerate(zip(partners, invoices, strict=True))])
 
         counts = {}
         # Warm the caches (access rules, views) so both reads pay the same.

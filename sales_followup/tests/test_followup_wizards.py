@@ -14,7 +14,7 @@ class TestFollowupWizards(FollowupCase):
     prompt: bad input gets a clear error and changes nothing."""
 
     def _promise_form(self, action, promise_date, amount=0.0):
-        with Form(self.env[action['res_model']].with_context(action['context'])) as wizard:
+        with Form(self.env[action['res_model']].with_context(**action['context'])) as wizard:
             wizard.promise_date = promise_date
             wizard.promise_amount = amount
         return wizard.save()

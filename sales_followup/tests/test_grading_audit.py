@@ -16,7 +16,7 @@ class TestGradingCron(GradingCase):
     def _customers(self, amounts):
         partners = self.env['res.partner'].create([
             {'name': f"Batch {i}", 'is_company': True, 'customer_rank': 1} for i in range(len(amounts))])
-        self._orders(list(zip(partners, amounts)))
+        self._orders(list(zip(partners, amounts, strict=True)))
         return partners
 
     def test_cron_commits_after_each_batch(self):

@@ -137,9 +137,11 @@ class TestGradingFirstSight(GradingCase):
         self._grade()
         self.assertRecordValues(veteran, [{'customer_grade': 'a', 'customer_lifecycle': 'active'}])
         self.assertFalse(self._grade_trackings(veteran))
-        self.assertRecordValues(self._grade_trackings(newcomer), [{'old_value_char': '', 'new_value_char': 'B (general)'}])
+        self.assertRecordValues(self._grade_trackings(newcomer),
+                                [{'old_value_char': '', 'new_value_char': 'B (general)'}])
         # the newcomer overtakes: both grades change, both are noted
         self._order(newcomer, 5000)
         self._grade()
-        self.assertRecordValues(self._grade_trackings(veteran), [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
+        self.assertRecordValues(self._grade_trackings(veteran),
+                                [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
         self.assertEqual(self._grade_trackings(newcomer).mapped('new_value_char'), ['B (general)', 'A (key)'])

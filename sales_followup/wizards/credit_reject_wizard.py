@@ -6,7 +6,7 @@ class CreditRejectWizard(models.TransientModel):
     _description = 'Reject Credit Approval'
 
     order_ids = fields.Many2many(comodel_name='sale.order', string="Orders", required=True)
-    reason = fields.Text(string="Reason", required=True)
+    reason = fields.Text(required=True)
 
     def action_reject(self):
         self.ensure_one()

@@ -9,10 +9,10 @@ class CustomerComplaintCloseWizard(models.TransientModel):
     _name = 'customer.complaint.close.wizard'
     _description = 'Close Complaint'
 
-    complaint_id = fields.Many2one(comodel_name='customer.complaint', string="Complaint", required=True)
+    complaint_id = fields.Many2one(comodel_name='customer.complaint', required=True)
     satisfaction = fields.Selection(selection=SATISFACTION_LEVELS, string="Customer Satisfaction", required=True)
     better_offer = fields.Text(
-        string="Better Offer",
+        
         help="Something better we can offer this customer now; it becomes a follow-up card for the salesperson.")
 
     def action_confirm(self):

@@ -7,7 +7,7 @@ class CustomerFollowupDoneWizard(models.TransientModel):
     _description = 'Mark Follow-up Done'
 
     followup_ids = fields.Many2many(comodel_name='customer.followup', string="Follow-up Cards", required=True)
-    outcome = fields.Text(string="Outcome", required=True, help="What came out of it: kept for the next person.")
+    outcome = fields.Text(required=True, help="What came out of it: kept for the next person.")
 
     def action_confirm(self):
         self.ensure_one()

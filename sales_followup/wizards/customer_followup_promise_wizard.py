@@ -10,9 +10,9 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
     _description = 'Record Promise to Pay'
 
     followup_id = fields.Many2one(comodel_name='customer.followup', string="Follow-up Card")
-    invoice_id = fields.Many2one(comodel_name='account.move', string="Invoice", required=True)
+    invoice_id = fields.Many2one(comodel_name='account.move', required=True)
     currency_id = fields.Many2one(related='invoice_id.company_currency_id', string="Currency")
-    amount_due = fields.Monetary(string="Amount Due", compute='_compute_amount_due', currency_field='currency_id')
+    amount_due = fields.Monetary(compute='_compute_amount_due', currency_field='currency_id')
     promise_date = fields.Date(string="Promised Payment Date", required=True)
     promise_amount = fields.Monetary(
         string="Promised Amount", currency_field='currency_id',
