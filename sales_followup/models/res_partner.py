@@ -360,15 +360,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def action_lock_grade(self):
+        """Keep the grade set by hand: the daily grading no longer changes it."""
         self._ensure_grade_manager()
         self._ensure_grade_to_lock()
         self.commercial_partner_id.customer_grade_locked = True
 
     def action_unlock_grade(self):
+        """Let the daily grading manage the grade again."""
         self._ensure_grade_manager()
         self.commercial_partner_id.customer_grade_locked = False
 
     def action_recompute_grades(self):
+        """Grade every customer now."""
         # Grades every customer whatever the selection: grading is relative.
         self._ensure_grade_manager()
         self.env['customer.grading'].sudo()._grade_companies(self.env.companies)
@@ -383,6 +386,7 @@ class ResPartner(models.Model):
         }
 
     def action_view_complaints(self):
+        """Open the customer's complaints."""
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_complaint')
         action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]

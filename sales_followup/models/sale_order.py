@@ -175,6 +175,7 @@ class SaleOrder(models.Model):
         return result
 
     def action_cancel(self):
+        """Cancel; a quotation cancelled from its form first says why it was lost."""
         # Only the form's Cancel button asks (its context carries the flag):
         # programmatic cancellations keep Odoo's behaviour.
         if self.env.context.get('followup_ask_lost_reason') and any(
@@ -196,6 +197,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def action_confirm(self):
+        """Confirm the quotations that pass the credit check; the others wait for approval."""
         quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
         allowed = quotations._credit_check('confirmation')
         refused = quotations - allowed

@@ -37,13 +37,33 @@ class TestFollowupKpiReport(FollowupCase):
                 'date_due': date(2026, 5, 6),
             })
             late.action_mark_done("late")
-        self.env.flush_all()
-        rows = self._rows(date=date(2026, 5, 1))
+            self.env.flush_all()
+            rows = self._rows(date=date(2026, 5, 1))
         self.assertRecordValues(rows, [{
             'confirmed_sales': 100.0, 'invoiced_amount': 500.0, 'collected_amount': 300.0,
             'collection_rate': 60.0, 'cards_done': 2, 'cards_done_on_time': 1, 'on_time_rate': 50.0,
             'cards_overdue': 1,
         }])
+
+    def test_overdue_is_judged_on_the_users_today(self):
+        """An open card counts as overdue from the day after it falls due, on
+        the date the user lives, whatever the database server's clock says."""
+        with freeze_time('2026-05-05'):
+            self.Followup.create({
+                'kind': 'review', 'partner_id': self.customer.id, 'user_id': self.salesperson.id,
+                'date_due': date(2026, 5, 10), 'occasion_key': 'review:2026-05-10',
+            })
+            self.env.flush_all()
+        for today, overdue in (('2026-05-10', 0), ('2026-05-11', 1), ('2027-05-11', 1)):
+            with self.subTest(today=today), freeze_time(today):
+                self.env.invalidate_all()
+                self.assertEqual(sum(self._rows().mapped('cards_overdue')), overdue)
+        # Done, it is no longer overdue.
+        with freeze_time('2026-05-12'):
+            self.Followup.search([('occasion_key', '=', 'review:2026-05-10')]).action_mark_done("reviewed")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            self.assertEqual(sum(self._rows().mapped('cards_overdue')), 0)
 
     def test_rates_recomputed_from_sums_when_grouped(self):
         with freeze_time('2026-05-05'):

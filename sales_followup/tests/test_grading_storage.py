@@ -3,6 +3,7 @@ they still read, search, group, sort and write like ordinary fields."""
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common_grading import GradingCase
@@ -145,3 +146,65 @@ class TestGradingFirstSight(GradingCase):
         self.assertRecordValues(self._grade_trackings(veteran),
                                 [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
         self.assertEqual(self._grade_trackings(newcomer).mapped('new_value_char'), ['B (general)', 'A (key)'])
+
+
+@tagged('post_install', '-at_install')
+class TestGradingMessagesInSql(GradingCase):
+    """Grading inserts its chatter messages in SQL for speed. They must be
+    exactly what the ORM would store, so that a change of Odoo's mail schema
+    in a later 19.x release fails here instead of corrupting the chatter."""
+
+    # Columns that differ by nature between two messages.
+    OWN_COLUMNS = {'id', 'res_id', 'message_id', 'date', 'create_date', 'write_date', 'mail_message_id'}
+
+    def _rows(self, table, column, ids):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT * FROM {table} WHERE {column} = ANY(%s) ORDER BY {column}", [list(ids)])
+        names = [description.name for description in self.env.cr.description]
+        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
+
+    def _compare(self, table, column, sql_id, orm_id):
+        sql_row, orm_row = self._rows(table, column, [sql_id]), self._rows(table, column, [orm_id])
+        self.assertEqual(len(sql_row), 1)
+        self.assertEqual(len(orm_row), 1)
+        for name in sorted(set(sql_row[0]) - self.OWN_COLUMNS):
+            with self.subTest(table=table, column=name):
+                self.assertEqual(sql_row[0][name], orm_row[0][name])
+
+    def test_sql_message_is_the_message_the_orm_stores(self):
+        veteran = self._customer("Messages Veteran")
+        newcomer = self._customer("Messages Newcomer")
+        self._order(veteran, 1000, day=self.today - timedelta(days=300))
+        self._grade()
+        self._order(newcomer, 5000)
+        self._grade()
+        sql_tracking = self._grade_trackings(veteran)[-1:]
+        self.assertRecordValues(sql_tracking, [{'old_value_char': 'A (key)', 'new_value_char': 'B (general)'}])
+        sql_message = sql_tracking.mail_message_id
+        # The same note, logged through the ORM by the same author on another customer.
+        witness = self._customer("Messages Witness")
+        orm_message = witness._message_log(
+            body=sql_message.body,
+            author_id=self.env.ref('base.partner_root').id,
+            tracking_value_ids=[Command.create({
+                'field_id': sql_tracking.field_id.id,
+                'old_value_char': sql_tracking.old_value_char,
+                'new_value_char': sql_tracking.new_value_char,
+            })],
+        )
+        self._compare('mail_message', 'id', sql_message.id, orm_message.id)
+        self._compare('mail_tracking_value', 'mail_message_id', sql_message.id, orm_message.id)
+        self.assertRegex(sql_message.message_id, r'^<\w+\.\d+\.\d+-openerp-%s@.+>$' % veteran.id)
+
+    def test_every_message_has_its_own_message_id(self):
+        partners = self.env['res.partner'].create([{
+            'name': f"Messages Newcomer {index}", 'is_company': True, 'customer_rank': 1,
+        } for index in range(5)])
+        self._orders([(partner, 100 * (index + 1)) for index, partner in enumerate(partners)])
+        self._grade()
+        messages = self.env['mail.message'].search([
+            ('model', '=', 'res.partner'), ('res_id', 'in', partners.ids),
+            ('tracking_value_ids.field_id.name', '=', 'customer_grade'),
+        ])
+        self.assertEqual(len(messages), 5)
+        self.assertEqual(len(set(messages.mapped('message_id'))), 5)

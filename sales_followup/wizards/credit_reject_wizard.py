@@ -9,6 +9,7 @@ class CreditRejectWizard(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_reject(self):
+        """Reject the credit with the reason given."""
         self.ensure_one()
         self.order_ids._credit_reject(self.reason)
         return {'type': 'ir.actions.act_window_close'}

@@ -10,6 +10,7 @@ class CustomerFollowupDoneWizard(models.TransientModel):
     outcome = fields.Text(required=True, help="What came out of it: kept for the next person.")
 
     def action_confirm(self):
+        """Mark the cards done with their outcome."""
         self.ensure_one()
         if not (self.outcome or '').strip():
             raise UserError(self.env._("Describe the outcome before marking the card done."))

@@ -24,6 +24,7 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
             wizard.amount_due = wizard.invoice_id.amount_residual_signed
 
     def action_confirm(self):
+        """Record the promise on the collection card and wait for the customer."""
         self.ensure_one()
         self._ensure_valid_promise()
         card = self.followup_id or self._find_or_create_card()

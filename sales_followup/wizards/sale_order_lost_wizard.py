@@ -17,6 +17,7 @@ class SaleOrderLostWizard(models.TransientModel):
         help="What you will do differently at the revisit: the same pitch again is not a revisit.")
 
     def action_confirm(self):
+        """Record why the quotations were lost and how to revisit, then cancel them."""
         self.ensure_one()
         self._ensure_new_approach()
         self.order_ids.write({
