@@ -1,6 +1,9 @@
 """Small helpers shared by the models."""
 from contextlib import contextmanager
 
+from odoo import fields
+from odoo.exceptions import ValidationError
+
 
 @contextmanager
 def cursor_flag(env, key, ids):
@@ -23,3 +26,36 @@ def cursor_flag(env, key, ids):
 def cursor_flagged(env, key):
     """The ids currently marked under ``key`` (see :func:`cursor_flag`)."""
     return env.cr.cache.get(key, frozenset())
+
+
+# Dates further than this from today are typing mistakes (1900, 2206), not
+# after-sales work.
+PLAUSIBLE_YEARS = 20
+
+
+def ensure_selection_values(model, vals):
+    """Refuse, with a clear message, values of ``vals`` that are not options
+    of their selection field (Odoo would fail deeper, with a ValueError or a
+    KeyError in a compute)."""
+    for fname, value in vals.items():
+        field = model._fields.get(fname)
+        if not value or not field or field.type != 'selection':
+            continue
+        options = dict(field._description_selection(model.env))
+        if value not in options:
+            raise ValidationError(model.env._(
+                "%(value)s is not a valid %(field)s. Choose one of: %(options)s.",
+                value=value, field=field._description_string(model.env),
+                options=", ".join(options.values())))
+
+
+def ensure_plausible_date(record, fname):
+    """Refuse a date of ``record`` centuries away, whatever path wrote it."""
+    value = record[fname]
+    if not value:
+        return
+    today = fields.Date.context_today(record)
+    if abs(value.year - today.year) > PLAUSIBLE_YEARS:
+        raise ValidationError(record.env._(
+            "%(date)s is not a plausible %(field)s: it must be within %(years)s years of today.",
+            date=value, field=record._fields[fname]._description_string(record.env), years=PLAUSIBLE_YEARS))

@@ -11,6 +11,7 @@ from . import res_partner
 from . import res_partner_grading
 from . import sale_order
 from . import sale_order_line
+from . import stock_picking
 from . import account_move
 from . import mail_activity
 from . import payment_transaction

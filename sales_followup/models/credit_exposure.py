@@ -103,8 +103,11 @@ class CreditExposure(models.AbstractModel):
             'today': today,
             'exclude_order_ids': list(exclude_order_ids) or [0],
         })
+        rows = self.env.cr.fetchall()
+        # Only now: reading the company may run a query, which would replace
+        # the result not yet fetched.
         currency = company.currency_id
-        for partner_id, receivable, to_invoice, overdue_amount, oldest_due, limit, hold in self.env.cr.fetchall():
+        for partner_id, receivable, to_invoice, overdue_amount, oldest_due, limit, hold in rows:
             receivable = currency.round(receivable)
             to_invoice = currency.round(to_invoice)
             figures[partner_id] = {

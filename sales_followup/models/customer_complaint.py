@@ -22,7 +22,7 @@ from ..const import (
     SATISFACTION_LEVELS,
     SOLUTION_TYPES,
 )
-from ..tools import cursor_flag, cursor_flagged
+from ..tools import cursor_flag, cursor_flagged, ensure_plausible_date, ensure_selection_values
 
 _logger = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class CustomerComplaint(models.Model):
     ``COMPLAINT_STEPS``; every way of changing the state goes through it."""
     _name = 'customer.complaint'
     _description = 'Customer Complaint'
-    _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
+    _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin', 'customer.work.mixin']
     _order = 'date_received desc, id desc'
+    _work_link_fields = ('order_id',)
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
     partner_id = fields.Many2one(
@@ -285,6 +286,23 @@ class CustomerComplaint(models.Model):
                     "Complaint %(complaint)s and its order %(order)s belong to different companies.",
                     complaint=complaint.name, order=complaint.order_id.name))
 
+    @api.constrains('description')
+    def _check_description(self):
+        for complaint in self:
+            if not (complaint.description or '').strip():
+                raise ValidationError(self.env._("Write down what the customer says: the description is empty."))
+
+    @api.constrains('date_received', 'reply_deadline')
+    def _check_dates(self):
+        for complaint in self:
+            ensure_plausible_date(complaint, 'date_received')
+            ensure_plausible_date(complaint, 'reply_deadline')
+            if complaint.reply_deadline and complaint.reply_deadline < complaint.date_received:
+                raise ValidationError(self.env._(
+                    "The reply deadline of %(complaint)s (%(deadline)s) cannot come before the complaint "
+                    "was received (%(received)s).", complaint=complaint.name,
+                    deadline=complaint.reply_deadline, received=complaint.date_received))
+
     @api.constrains('partner_id', 'company_id')
     def _check_partner_company(self):
         for complaint in self:
@@ -300,6 +318,9 @@ class CustomerComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            ensure_selection_values(self, vals)
+        self._ensure_work_companies(vals_list)
         if not self.env.su:
             for vals in vals_list:
                 if vals.get('state', 'new') != 'new' or any(vals.get(name) for name in WORKFLOW_FIELDS):
@@ -310,9 +331,12 @@ class CustomerComplaint(models.Model):
                 company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
                 vals['name'] = self.env['ir.sequence'].with_company(company).next_by_code(
                     'customer.complaint') or '/'
-        return super().create(vals_list)
+        complaints = super().create(vals_list)
+        complaints._ensure_work_allowed()
+        return complaints
 
     def write(self, vals):
+        ensure_selection_values(self, vals)
         # Superuser code (never reachable over RPC) is trusted, like the
         # workflow steps themselves.
         if self.env.su or (self.ids and set(self.ids) <= cursor_flagged(self.env, WORKFLOW_KEY)):
@@ -323,7 +347,9 @@ class CustomerComplaint(models.Model):
                 "%(fields)s can only be set by the complaint's workflow buttons.",
                 fields=', '.join(sorted(self._fields[name]._description_string(self.env) for name in forged))))
         if 'state' not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            self._ensure_work_allowed(vals)
+            return result
         # A state set directly (kanban drag and drop, RPC, other code) runs
         # the step that leads into it, so that its guards, dates, emails and
         # cards all follow. Anything raised undoes the other values too.
@@ -337,6 +363,7 @@ class CustomerComplaint(models.Model):
         other_vals = {name: value for name, value in vals.items() if name != 'state'}
         if other_vals:
             super().write(other_vals)
+            self._ensure_work_allowed(other_vals)
         if moving:
             getattr(moving, f'action_{step}')()
         return True
@@ -473,8 +500,10 @@ class CustomerComplaint(models.Model):
 
     @api.private
     def _write_workflow_fields(self, vals):
+        # The chatter keeps the trace of every step, whatever the caller's
+        # context says.
         with cursor_flag(self.env, WORKFLOW_KEY, self.ids):
-            return self.write(vals)
+            return self.with_context(tracking_disable=False, mail_notrack=False).write(vals)
 
     @api.private
     def _ensure_can_escalate(self):
@@ -515,7 +544,7 @@ class CustomerComplaint(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         start = self.date_received or fields.Date.context_today(self)
-        days = company[REPLY_DAYS_FIELDS[self.severity or 'normal']]
+        days = company[REPLY_DAYS_FIELDS.get(self.severity, REPLY_DAYS_FIELDS['normal'])]
         return self._add_working_days(start, days, company)
 
     @api.model

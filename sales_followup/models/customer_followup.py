@@ -7,6 +7,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import float_compare
 
 from ..const import (
     FOLLOWUP_COLLECTION_KINDS,
@@ -16,7 +17,7 @@ from ..const import (
     FOLLOWUP_STATES,
     FOLLOWUP_STEPS,
 )
-from ..tools import cursor_flagged
+from ..tools import cursor_flag, cursor_flagged, ensure_plausible_date, ensure_selection_values
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +30,16 @@ for _sources, _target in FOLLOWUP_STEPS.values():
 # Cursor key holding the ids of cards whose activity is being closed by its
 # own user: the card follows the activity, not the other way round.
 ACTIVITY_DONE_KEY = 'sales_followup.followup_activity_done'
+# Cursor key holding the ids of cards a promise to pay is being recorded on.
+PROMISE_KEY = 'sales_followup.followup_promise'
+
+# What a card is about; it does not change once the card exists (a new
+# occasion is a new card).
+SOURCE_FIELDS = frozenset({'kind', 'partner_id', 'order_id', 'invoice_id', 'complaint_id'})
+# Set by the card itself: the occasion from its source, the day it was done.
+INTERNAL_FIELDS = frozenset({'occasion_key', 'date_done'})
+# Set only by recording a promise to pay, which checks them.
+PROMISE_FIELDS = frozenset({'promise_date', 'promise_amount', 'promise_residual'})
 
 # Errors that mean "another worker already created this occasion": they are
 # expected with several cron workers and are not failures.
@@ -58,8 +69,9 @@ class CustomerFollowup(models.Model):
     """
     _name = 'customer.followup'
     _description = 'Follow-up Card'
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'customer.work.mixin']
     _order = 'date_due, id'
+    _work_link_fields = ('order_id', 'invoice_id', 'complaint_id')
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default='/')
     kind = fields.Selection(selection=FOLLOWUP_KINDS, required=True, tracking=True, index=True)
@@ -202,6 +214,12 @@ class CustomerFollowup(models.Model):
             if card.promise_amount < 0:
                 raise ValidationError(self.env._("A promised amount cannot be negative."))
 
+    @api.constrains('date_due', 'promise_date')
+    def _check_dates(self):
+        for card in self:
+            ensure_plausible_date(card, 'date_due')
+            ensure_plausible_date(card, 'promise_date')
+
     @api.constrains('partner_id', 'company_id')
     def _check_partner_company(self):
         for card in self:
@@ -228,15 +246,24 @@ class CustomerFollowup(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            ensure_selection_values(self, vals)
+        if not self.env.su:
+            self._ensure_work_companies(vals_list)
+            vals_list = [self._prepare_hand_card(vals) for vals in vals_list]
         missing = [vals for vals in vals_list if vals.get('name', '/') == '/']
         if missing:
             for vals, name in zip(missing, self._next_card_names(len(missing)), strict=True):
                 vals['name'] = name
         cards = super().create(vals_list)
+        cards._ensure_work_allowed()
         cards._schedule_card_activities()
         return cards
 
     def write(self, vals):
+        ensure_selection_values(self, vals)
+        if not self.env.su:
+            self._ensure_hand_write(vals)
         if 'state' in vals:
             self._ensure_reachable(vals['state'])
         newly_done = self.browse()
@@ -258,6 +285,7 @@ class CustomerFollowup(models.Model):
                 self._schedule_card_activities()
         if {'user_id', 'date_due', 'promise_date'} & vals.keys():
             self._sync_activity_fields()
+        self._ensure_work_allowed(vals)
         return res
 
     # ------------------------------------------------------------------
@@ -330,6 +358,88 @@ class CustomerFollowup(models.Model):
             raise UserError(self.env._(
                 "Card %(card)s is %(state)s: it cannot be moved to %(target)s.",
                 card=wrong[0].name, state=state_labels[wrong[0].state], target=state_labels.get(target, target)))
+
+    @api.model
+    def _prepare_hand_card(self, vals):
+        """The values of a card a user creates: its occasion comes from its
+        source (kind, customer and order, invoice or complaint), so that the
+        database refuses a second card for the same occasion, and nobody can
+        take the occasion of a card the daily run will create."""
+        forbidden = (INTERNAL_FIELDS | PROMISE_FIELDS).intersection(name for name, value in vals.items() if value)
+        if forbidden:
+            raise UserError(self.env._(
+                "%(fields)s cannot be set on a new card: the occasion comes from the card's source and a "
+                "promise to pay is recorded with its button.",
+                fields=", ".join(sorted(self._fields[name]._description_string(self.env) for name in forbidden))))
+        vals = dict(vals)
+        source = next(((model, vals[fname]) for fname, model in (
+            ('complaint_id', 'customer.complaint'), ('invoice_id', 'account.move'), ('order_id', 'sale.order'),
+        ) if vals.get(fname)), None)
+        if source:
+            vals['occasion_key'] = '%s,%s' % source
+            kind, partner_id = vals.get('kind'), vals.get('partner_id')
+            company_id = vals.get('company_id') or self.env.company.id
+            if kind and partner_id and self._existing_occasions([(kind, partner_id, vals['occasion_key'], company_id)]):
+                existing = self.sudo().search([
+                    ('kind', '=', kind), ('partner_id', '=', partner_id),
+                    ('occasion_key', '=', vals['occasion_key']), ('company_id', '=', company_id),
+                ], limit=1)
+                raise ValidationError(self.env._(
+                    "This occasion already has a follow-up card (%(card)s): work on that one.",
+                    card=existing.name))
+        return vals
+
+    @api.private
+    def _ensure_hand_write(self, vals):
+        """Refuse what a user may not change on an existing card."""
+        names = set(vals)
+        if PROMISE_FIELDS & names and not (self.ids and set(self.ids) <= cursor_flagged(self.env, PROMISE_KEY)):
+            raise UserError(self.env._("Record a promise to pay with the Record Promise to Pay button."))
+        if INTERNAL_FIELDS & names:
+            raise UserError(self.env._(
+                "The occasion of a card and the day it was done are set by the card itself."))
+        changed = {fname for fname in SOURCE_FIELDS & names
+                   if any(card[fname] != card._fields[fname].convert_to_record(
+                       card._fields[fname].convert_to_cache(vals[fname], card), card) for card in self)}
+        if changed:
+            raise UserError(self.env._(
+                "A card stays about what it was created for; create a new card for another occasion "
+                "(%(fields)s cannot change).",
+                fields=", ".join(sorted(self._fields[name]._description_string(self.env) for name in changed))))
+
+    @api.private
+    def _record_promise(self, promise_date, promise_amount, amount_due):
+        """Record the customer's promise to pay ``promise_amount`` of the
+        ``amount_due`` of the card's invoice by ``promise_date``, and wait."""
+        self.ensure_one()
+        self._ensure_collection_card()
+        self._ensure_valid_promise(promise_date, promise_amount, amount_due)
+        with cursor_flag(self.env, PROMISE_KEY, self.ids):
+            self.write({
+                'promise_date': promise_date,
+                'promise_amount': promise_amount or amount_due,
+                'promise_residual': amount_due,
+                'state': FOLLOWUP_STEPS['wait'][1],
+            })
+        self.message_post(body=self.env._(
+            "Promise to pay %(amount)s by %(date)s.",
+            amount=self.currency_id.format(self.promise_amount),
+            date=fields.Date.to_string(promise_date)))
+
+    @api.private
+    def _ensure_valid_promise(self, promise_date, promise_amount, amount_due, currency=None):
+        """Shared by the card and the promise wizard."""
+        currency = currency or self.currency_id or self.env.company.currency_id
+        if not promise_date or promise_date < fields.Date.context_today(self):
+            raise UserError(self.env._("A promise to pay needs a date from today on, not in the past."))
+        if (promise_date - fields.Date.context_today(self)).days > 366:
+            raise UserError(self.env._("A promise to pay more than a year ahead is no promise: agree a firm date."))
+        if (promise_amount or 0.0) < 0:
+            raise UserError(self.env._("A promised amount cannot be negative."))
+        if float_compare(promise_amount or 0.0, amount_due, precision_rounding=currency.rounding) > 0:
+            raise UserError(self.env._(
+                "The promised amount (%(promised)s) is more than the amount due (%(due)s).",
+                promised=currency.format(promise_amount), due=currency.format(amount_due)))
 
     @api.private
     def _ensure_collection_card(self):

@@ -12,7 +12,8 @@ class CustomerWorkMixin(models.AbstractModel):
     customers nobody sells to yet, and assign it only to themselves or to
     the customer's salesperson. Anyone who links a document (an order, an
     invoice, a complaint) must be allowed to read it, or the link would
-    show them what they may not open.
+    show them what they may not open; and work is recorded only in the
+    companies the user works for.
 
     The checks run after ``create`` and ``write`` on the values actually
     stored, whatever the path (form, RPC, import), so that defaults and
@@ -20,8 +21,9 @@ class CustomerWorkMixin(models.AbstractModel):
     portal, side effects of a workflow step) is trusted.
 
     A model sets ``_work_partner_field``, ``_work_user_field`` and
-    ``_work_link_fields`` and calls :meth:`_ensure_work_allowed` from its
-    ``create`` and ``write``.
+    ``_work_link_fields`` and calls :meth:`_ensure_work_companies` before
+    and :meth:`_ensure_work_allowed` after its ``create``, and
+    :meth:`_ensure_work_allowed` after its ``write``.
     """
     _name = 'customer.work.mixin'
     _description = "After-Sales Work about a Customer"
@@ -29,6 +31,21 @@ class CustomerWorkMixin(models.AbstractModel):
     _work_partner_field = 'partner_id'
     _work_user_field = 'user_id'
     _work_link_fields = ()
+
+    @api.model
+    def _ensure_work_companies(self, vals_list):
+        """Refuse, before anything is written, work for a company the user
+        does not work for: Odoo's own refusal would only say that some
+        record is out of reach."""
+        if self.env.su:
+            return
+        companies = self.env['res.company'].browse(
+            {vals['company_id'] for vals in vals_list if vals.get('company_id')})
+        foreign = companies - self.env.user.company_ids
+        if foreign:
+            raise AccessError(self.env._(
+                "You cannot record %(work)s for %(company)s: you do not work for that company.",
+                work=self._description, company=foreign[0].sudo().name))
 
     @api.private
     def _ensure_work_allowed(self, fnames=None):
@@ -44,6 +61,11 @@ class CustomerWorkMixin(models.AbstractModel):
         user = self.env.user
         is_manager = user.has_group('sales_followup.group_followup_manager')
         for record in self:
+            company = record['company_id'] if 'company_id' in record._fields else False
+            if company and written('company_id') and company not in user.company_ids:
+                raise AccessError(self.env._(
+                    "You cannot record %(work)s for %(company)s: you do not work for that company.",
+                    work=self._description, company=company.sudo().name))
             customer = record[self._work_partner_field].sudo().commercial_partner_id
             salesperson = customer.user_id
             if not is_manager and written(self._work_partner_field) and salesperson and salesperson != user:

@@ -56,7 +56,9 @@ class ResCompany(models.Model):
 
     # Credit control
     followup_credit_mode = fields.Selection(
-        selection=CREDIT_MODES, string="Credit Limit Mode", default='warn', required=True)
+        selection=CREDIT_MODES, string="Credit Limit Mode", default='block', required=True,
+        help="Applies where the customer credit limit of Invoicing is on. Above the limit, sell nothing "
+             "more: block refuses the confirmation, approval puts the order on hold for a credit controller.")
     followup_credit_tolerance = fields.Float(string="Credit Tolerance (%)", default=0.0)
     followup_credit_overdue_days = fields.Integer(
         string="Block After Overdue (days)", default=0,

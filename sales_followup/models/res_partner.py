@@ -108,17 +108,20 @@ class ResPartner(models.Model):
     credit_hold = fields.Boolean(
         copy=False, tracking=True,
         help="Blocks new orders of this customer whatever the amount, until a credit controller lifts it.")
+    # Credit figures are in the currency of the company whose limit applies.
+    credit_currency_id = fields.Many2one(
+        comodel_name='res.currency', compute='_compute_credit_currency_id')
     # Readable by salespeople: computed from SQL, no accounting rights needed.
     credit_limit_amount = fields.Monetary(
-        string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='currency_id')
+        string="Credit Limit Applied", compute='_compute_credit_figures', currency_field='credit_currency_id')
     credit_exposure = fields.Monetary(
-        compute='_compute_credit_figures', currency_field='currency_id',
+        compute='_compute_credit_figures', currency_field='credit_currency_id',
         help="Open receivables plus confirmed orders not yet invoiced, in company currency.")
     credit_available = fields.Monetary(
-        string="Available Credit", compute='_compute_credit_figures', currency_field='currency_id',
+        string="Available Credit", compute='_compute_credit_figures', currency_field='credit_currency_id',
         help="Credit limit minus exposure. Zero when no limit applies.")
     credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount", compute='_compute_credit_figures', currency_field='currency_id')
+        string="Overdue Amount", compute='_compute_credit_figures', currency_field='credit_currency_id')
     credit_overdue_days = fields.Integer(
         string="Oldest Overdue (days)", compute='_compute_credit_figures')
 
@@ -285,6 +288,10 @@ class ResPartner(models.Model):
     def _group_expand_customer_grade(self, values, domain):
         # The board always shows the A, B, C and "no grade" columns.
         return [value for value, __ in CUSTOMER_GRADES] + [False]
+
+    @api.depends_context('company')
+    def _compute_credit_currency_id(self):
+        self.credit_currency_id = self.env.company.currency_id
 
     @api.depends_context('company')
     def _compute_credit_figures(self):

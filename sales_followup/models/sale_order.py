@@ -11,8 +11,14 @@ from ..tools import cursor_flag, cursor_flagged
 
 # Written by the credit check (as superuser) or by credit controllers only.
 CREDIT_PROTECTED_ORDER_FIELDS = (
-    'credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount', 'credit_reject_reason',
+    'credit_approval_state', 'credit_approved_by_id', 'credit_approved_amount', 'credit_approved_partner_id',
+    'credit_pending_reason', 'credit_reject_reason',
 )
+# What clearing an approval writes.
+CREDIT_NO_APPROVAL = {
+    'credit_approval_state': False, 'credit_approved_by_id': False, 'credit_approved_amount': 0.0,
+    'credit_approved_partner_id': False, 'credit_pending_reason': False,
+}
 # Cursor keys (see tools.cursor_flag), never context keys, so that no caller
 # can set them:
 # - the ids of confirmed orders whose write is in progress: their lines are
@@ -60,6 +66,11 @@ class SaleOrder(models.Model):
     credit_approved_amount = fields.Monetary(
         string="Credit Approved Up To", currency_field='currency_id', copy=False, readonly=True,
         help="The approval covers the order up to this total; beyond it, the credit check applies again.")
+    credit_approved_partner_id = fields.Many2one(
+        comodel_name='res.partner', string="Credit Approved For", copy=False, readonly=True,
+        help="The customer the approval was given for: it covers no other.")
+    credit_pending_reason = fields.Text(
+        string="Why Credit Approval Is Needed", copy=False, readonly=True)
     credit_reject_reason = fields.Text(string="Credit Rejection Reason", copy=False, readonly=True)
     # Banner figures: computed from SQL, so salespeople see them without
     # accounting rights.
@@ -153,23 +164,20 @@ class SaleOrder(models.Model):
             direct_confirm = self.filtered(lambda order: order.state != 'sale' and order.id not in confirming)
         # A confirmed order moved to another customer's invoice address adds
         # to that customer's exposure: it is a new sale for them.
-        moved_from = {
-            order.id: order.partner_invoice_id.commercial_partner_id
-            for order in self if order.state == 'sale'
-        } if 'partner_invoice_id' in vals else {}
+        customers = {
+            order.id: order.partner_invoice_id.commercial_partner_id for order in self
+        } if {'partner_id', 'partner_invoice_id'} & vals.keys() else {}
         totals = self._credit_confirmed_totals()
         with cursor_flag(self.env, CREDIT_DEFERRED_ORDERS, totals):
             result = super().write(vals)
         if totals:
             self.browse(list(totals))._credit_check_growth(totals)
-        moved = self.filtered(lambda order: order.id in moved_from and order.state == 'sale'
-                              and order.partner_invoice_id.commercial_partner_id != moved_from[order.id])
+        moved = self.filtered(lambda order: order.id in customers
+                              and order.partner_invoice_id.commercial_partner_id != customers[order.id])
         if moved:
             # An approval was given for the previous customer only.
-            moved.filtered('credit_approval_state').sudo().write({
-                'credit_approval_state': False, 'credit_approved_by_id': False, 'credit_approved_amount': 0.0,
-            })
-            moved._credit_check('unchecked')
+            moved._credit_void_approval()
+            moved.filtered(lambda order: order.state == 'sale')._credit_check('unchecked')
         if direct_confirm:
             direct_confirm._credit_check('unchecked', strict=True)
         return result
@@ -188,6 +196,8 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         quotations = self.filtered(lambda order: order.state in ('draft', 'sent'))
+        # Confirmed again later, the order is checked again in full.
+        self._credit_void_approval()
         result = super()._action_cancel()
         quotations.write({'followup_cancel_date': fields.Date.context_today(self)})
         return result
@@ -195,6 +205,11 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_draft(self):
+        """Set back to quotation; a credit approval given before does not carry over."""
+        self._credit_void_approval()
+        return super().action_draft()
 
     def action_confirm(self):
         """Confirm the quotations that pass the credit check; the others wait for approval."""
@@ -230,6 +245,7 @@ class SaleOrder(models.Model):
                 'credit_approval_state': 'approved',
                 'credit_approved_by_id': self.env.user.id,
                 'credit_approved_amount': order.amount_total,
+                'credit_approved_partner_id': order.partner_invoice_id.commercial_partner_id.id,
             })
             order._credit_close_activities(self.env._("Approved"))
             order.message_post(
@@ -265,12 +281,7 @@ class SaleOrder(models.Model):
         if not (reason or '').strip():
             raise UserError(self.env._("Give the reason of the credit rejection."))
         for order in self:
-            order.sudo().write({
-                'credit_approval_state': 'rejected',
-                'credit_approved_by_id': False,
-                'credit_approved_amount': 0.0,
-                'credit_reject_reason': reason,
-            })
+            order.sudo().write(dict(CREDIT_NO_APPROVAL, credit_approval_state='rejected', credit_reject_reason=reason))
             order._credit_close_activities(self.env._("Rejected: %s", reason))
             body = self.env._(
                 "Credit rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
@@ -297,10 +308,25 @@ class SaleOrder(models.Model):
 
     @api.private
     def _credit_approval_covers(self):
+        """An approval covers this order, for the customer it was given
+        for, up to the total approved."""
         self.ensure_one()
-        return self.credit_approval_state == 'approved' and float_compare(
-            self.amount_total, self.credit_approved_amount,
-            precision_rounding=self.currency_id.rounding) <= 0
+        return (
+            self.credit_approval_state == 'approved'
+            and self.credit_approved_partner_id == self.partner_invoice_id.commercial_partner_id
+            and float_compare(self.amount_total, self.credit_approved_amount,
+                              precision_rounding=self.currency_id.rounding) <= 0
+        )
+
+    @api.private
+    def _credit_void_approval(self):
+        """Forget the credit decisions taken on ``self``: the next
+        confirmation is checked again, in full."""
+        decided = self.filtered('credit_approval_state')
+        for order in decided.filtered(lambda order: order.credit_approval_state == 'pending'):
+            order._credit_close_activities(self.env._("No longer needed"))
+        if decided:
+            decided.sudo().write(dict(CREDIT_NO_APPROVAL, credit_reject_reason=False))
 
     @api.private
     def _credit_confirmed_totals(self):
@@ -392,7 +418,7 @@ class SaleOrder(models.Model):
         stale = self.filtered(lambda order: order.credit_approval_state in ('pending', 'rejected'))
         for order in stale:
             order._credit_close_activities(self.env._("No longer needed"))
-        stale.sudo().write({'credit_approval_state': False})
+        stale.sudo().write(dict(CREDIT_NO_APPROVAL, credit_reject_reason=False))
 
     @api.private
     def _credit_problem(self, figures, exposure, settings, rules):
@@ -452,12 +478,11 @@ class SaleOrder(models.Model):
         """Put the order on credit hold and ask the credit controllers."""
         self.ensure_one()
         order = self.sudo()
-        order.write({
-            'credit_approval_state': 'pending',
-            'credit_approved_by_id': False,
-            'credit_approved_amount': 0.0,
-            'credit_reject_reason': False,
-        })
+        if order.credit_approval_state == 'pending':
+            # Asked already: the controllers have the note and the activity.
+            return
+        order.write(dict(CREDIT_NO_APPROVAL, credit_approval_state='pending', credit_pending_reason=reason,
+                         credit_reject_reason=False))
         order.message_post(
             body=Markup("%s<br/>%s") % (self.env._("Waiting for credit approval."), reason),
             subtype_xmlid='mail.mt_note',

@@ -7,6 +7,7 @@ from . import test_credit_approval
 from . import test_credit_concurrency
 from . import test_credit_enforcement
 from . import test_credit_exposure
+from . import test_credit_integrity
 from . import test_credit_rights
 from . import test_credit_tours
 from . import test_customer_card
@@ -23,8 +24,10 @@ from . import test_grading
 from . import test_grading_audit
 from . import test_grading_storage
 from . import test_grading_tour
+from . import test_integrity_rpc
 from . import test_groups
 from . import test_module_lifecycle
+from . import test_record_integrity
 from . import test_settings
 from . import test_translations
 from . import test_ui_tours

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
 
 from ..const import FOLLOWUP_COLLECTION_KINDS, FOLLOWUP_OPEN_STATES
 
@@ -28,16 +27,7 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
         self.ensure_one()
         self._ensure_valid_promise()
         card = self.followup_id or self._find_or_create_card()
-        card.write({
-            'promise_date': self.promise_date,
-            'promise_amount': self.promise_amount or self.amount_due,
-            'promise_residual': self.amount_due,
-            'state': 'waiting',
-        })
-        card.message_post(body=self.env._(
-            "Promise to pay %(amount)s by %(date)s.",
-            amount=card.currency_id.format(card.promise_amount),
-            date=fields.Date.to_string(self.promise_date)))
+        card._record_promise(self.promise_date, self.promise_amount, self.amount_due)
         return {'type': 'ir.actions.act_window_close'}
 
     def _ensure_valid_promise(self):
@@ -46,15 +36,8 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
             self.followup_id._ensure_collection_card()
             if self.followup_id.invoice_id != self.invoice_id:
                 raise UserError(self.env._("The card and the invoice do not match."))
-        if self.promise_date < fields.Date.context_today(self):
-            raise UserError(self.env._("A promise to pay needs a date from today on, not in the past."))
-        if self.promise_amount < 0:
-            raise UserError(self.env._("A promised amount cannot be negative."))
-        if float_compare(self.promise_amount, self.amount_due, precision_rounding=self.currency_id.rounding) > 0:
-            raise UserError(self.env._(
-                "The promised amount (%(promised)s) is more than the amount due (%(due)s).",
-                promised=self.currency_id.format(self.promise_amount),
-                due=self.currency_id.format(self.amount_due)))
+        self.env['customer.followup']._ensure_valid_promise(
+            self.promise_date, self.promise_amount, self.amount_due, currency=self.currency_id)
 
     def _find_or_create_card(self):
         invoice = self.invoice_id
@@ -69,14 +52,13 @@ class CustomerFollowupPromiseWizard(models.TransientModel):
         vals = {
             'kind': kind,
             'partner_id': invoice.commercial_partner_id.id,
-            'occasion_key': 'account.move,%s' % invoice.id,
             'invoice_id': invoice.id,
             'date_due': today,
             'user_id': (invoice.invoice_user_id or invoice.commercial_partner_id.user_id or self.env.user).id,
             'company_id': invoice.company_id.id,
         }
         Followup = self.env['customer.followup']
-        occasion = Followup._occasion_tuple(vals)
+        occasion = Followup._occasion_tuple(dict(vals, occasion_key='account.move,%s' % invoice.id))
         if occasion in Followup._existing_occasions([occasion]):
             # The card exists but is out of this user's reach (another
             # salesperson's customer): say so rather than fail obscurely.
