@@ -9,6 +9,7 @@ from . import test_grading_audit  # grading (issue 3, audit)
 from . import test_credit_enforcement  # credit control (issue 5)
 from . import test_credit_approval  # credit control (issue 5)
 from . import test_credit_rights  # credit control (issue 5, audit)
+from . import test_credit_limit_rights
 from . import test_complaint_workflow  # complaints (issue 6)
 # follow-up engine (issue 4)
 from . import test_followup_kinds
