@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: setup run test bench i18n clean
+.PHONY: setup run test core-tests bench i18n clean
 
 setup:
 	@bash scripts/setup.sh
@@ -9,6 +9,9 @@ run: setup
 
 test: setup
 	@bash scripts/test.sh $(ARGS)
+
+core-tests: setup
+	@bash scripts/core_tests.sh $(ARGS)
 
 bench: setup
 	@bash scripts/bench.sh $(ARGS)
