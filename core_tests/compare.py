@@ -27,6 +27,8 @@ RECORD = re.compile(
     r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>[\w.]+): (?P<msg>.*)$')
 SUMMARY = re.compile(r'(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database')
 WORSE = {'pass': 0, 'skip': 1, 'fail': 2, 'error': 3}
+# How bad an outcome is, comparing two runs; None: the test did not run.
+RANK = {'pass': 0, 'skip': 1, None: 2, 'fail': 3, 'error': 3}
 
 
 class Run:
@@ -155,9 +157,11 @@ def diff(args):
     tests = set(bare.outcome) | set(addon.outcome)
     environment = {t for t in tests if t in bare.failing() and t in addon.failing()}
     changed = {t for t in tests - environment if bare.outcome.get(t) != addon.outcome.get(t)}
-    deliberate = {t for t in changed if t in addon.failing() and explained(addon, t, entries)}
-    fixed = {t for t in changed if t in bare.failing() and t not in addon.failing()}
-    regressions = changed - deliberate - fixed
+    # Worse with the addon: failing, or skipped or not run at all where bare Odoo passes.
+    worse = {t for t in changed if RANK[addon.outcome.get(t)] > RANK[bare.outcome.get(t)]}
+    deliberate = {t for t in worse if t in addon.failing() and explained(addon, t, entries)}
+    regressions = worse - deliberate
+    better = changed - worse
     print_group("(a) regressions: pass on bare Odoo, not with the addon", regressions,
                 lambda t: f"{bare.outcome.get(t, 'not run')} -> {addon.outcome.get(t, 'not run')}: "
                           f"{first_line(addon, t)}")
@@ -165,8 +169,9 @@ def diff(args):
                 lambda t: f"README, What changes in Odoo: {entries[t][1]}")
     print_group("(c) environment failures: fail on bare Odoo too", environment,
                 lambda t: first_line(bare, t))
-    if fixed:
-        print_group("fail on bare Odoo only", fixed, lambda t: first_line(bare, t))
+    if better:
+        print_group("better with the addon (fail or skipped on bare Odoo only)", better,
+                    lambda t: f"{bare.outcome.get(t, 'not run')} -> {addon.outcome.get(t, 'not run')}")
     stale = {t for t in entries if t in tests and t not in deliberate}
     if stale:
         print_group(f"entries of deliberate.txt not seen in credit mode {args.mode}", stale,
