@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: setup run test lint bench i18n clean
+.PHONY: setup run test lint core-tests bench i18n clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +12,9 @@ test: setup lint
 
 lint: setup
 	@bash scripts/lint.sh
+
+core-tests: setup
+	@bash scripts/core_tests.sh $(ARGS)
 
 bench: setup
 	@bash scripts/bench.sh $(ARGS)

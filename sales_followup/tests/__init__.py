@@ -8,6 +8,7 @@ from . import test_credit_concurrency
 from . import test_credit_enforcement
 from . import test_credit_exposure
 from . import test_credit_integrity
+from . import test_credit_limit_rights
 from . import test_credit_rights
 from . import test_credit_tours
 from . import test_customer_card
