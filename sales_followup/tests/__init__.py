@@ -28,3 +28,4 @@ from . import test_module_lifecycle
 from . import test_settings
 from . import test_translations
 from . import test_ui_tours
+from . import test_return_workflow
