@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from ..const import (
     RESPONSIBILITIES,
@@ -135,7 +135,7 @@ class CustomerReturn(models.Model):
         index=True, group_expand=True, copy=False)
     description = fields.Text(string="What the Customer Says")
     goods_unopened = fields.Boolean(
-        string="Goods Unopened", tracking=True,
+        tracking=True,
         help="The goods are unopened and unused. Within the return window, only unopened goods are "
              "refunded or exchanged for a reason that is not about their quality.")
     line_ids = fields.One2many(
@@ -168,7 +168,7 @@ class CustomerReturn(models.Model):
         comodel_name='res.users', string="Overridden By", readonly=True, copy=False)
     can_override = fields.Boolean(compute='_compute_can_override')
     date_approved = fields.Date(string="Approved On", readonly=True, copy=False)
-    approved_by_id = fields.Many2one(comodel_name='res.users', string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one(comodel_name='res.users', readonly=True, copy=False)
     date_done = fields.Date(string="Done On", readonly=True, copy=False)
     rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
     order_saved = fields.Boolean(
@@ -666,11 +666,20 @@ class CustomerReturn(models.Model):
 
     @api.private
     def _ensure_quantities(self):
-        """No line may exceed what can still be returned. The order lines
-        are locked first, so that two approvals of the same goods wait for
-        each other instead of both passing."""
+        """No line may exceed what can still be returned.
+
+        The order lines are bumped (updated, not only locked) first: two
+        approvals of the same goods wait for each other, and under Odoo's
+        REPEATABLE READ isolation the one whose snapshot predates the other's
+        commit fails with a serialization error and is retried, so that it
+        sees the goods already on their way back instead of ignoring them.
+        Rows are taken in id order, so two approvals never deadlock."""
         sale_lines = self.line_ids.sale_line_id
-        sale_lines.sudo().lock_for_update()
+        if sale_lines:
+            self.env.cr.execute(SQL(
+                """UPDATE sale_order_line SET write_date = write_date
+                    WHERE id IN (SELECT id FROM sale_order_line WHERE id = ANY(%s) ORDER BY id FOR UPDATE)""",
+                sale_lines.ids))
         Line = self.env['customer.return.line']
         for ret in self:
             returnable = Line._returnable_quantities(ret.line_ids.sale_line_id, ret.return_type)

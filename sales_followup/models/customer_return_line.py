@@ -17,13 +17,13 @@ class CustomerReturnLine(models.Model):
     _order = 'return_id, id'
 
     return_id = fields.Many2one(
-        comodel_name='customer.return', string="Return", required=True, index=True, ondelete='cascade')
+        comodel_name='customer.return', required=True, index=True, ondelete='cascade')
     sale_line_id = fields.Many2one(
         comodel_name='sale.order.line', string="Order Line", index=True,
         compute='_compute_sale_line_id', store=True, readonly=False, precompute=True,
         domain="[('order_id', '=', order_id), ('display_type', '=', False), ('is_downpayment', '=', False)]")
     product_id = fields.Many2one(
-        comodel_name='product.product', string="Product", index=True,
+        comodel_name='product.product', index=True,
         compute='_compute_product_id', store=True, readonly=False, precompute=True)
     quantity = fields.Float(digits='Product Unit', required=True, default=1.0)
     product_uom_id = fields.Many2one(
@@ -57,11 +57,6 @@ class CustomerReturnLine(models.Model):
     responsibility = fields.Selection(related='return_id.responsibility', store=True)
     resolution = fields.Selection(related='return_id.resolution', store=True)
     date_requested = fields.Date(related='return_id.date_requested', store=True, string="Requested On")
-
-    _quantity_positive = models.Constraint(
-        'CHECK(quantity > 0)',
-        "A returned quantity must be positive.",
-    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -133,6 +128,14 @@ class CustomerReturnLine(models.Model):
                     "%(product)s is not goods: only delivered or deliverable goods can be returned.",
                     product=sale_line.product_id.display_name or sale_line.name))
 
+    @api.constrains('quantity')
+    def _check_quantity_positive(self):
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(self.env._(
+                    "The quantity of %(product)s to return must be positive, not %(quantity)s.",
+                    product=line.product_id.display_name or line.sale_line_id.name, quantity=line.quantity))
+
     @api.constrains('quantity', 'sale_line_id')
     def _check_quantity(self):
         drafts = self.filtered(lambda line: line.return_id.state == 'draft')
@@ -140,7 +143,8 @@ class CustomerReturnLine(models.Model):
             lines = drafts.filtered(lambda line, r=ret: line.return_id == r)
             returnable = self._returnable_quantities(lines.sale_line_id, ret.return_type)
             for sale_line in lines.sale_line_id:
-                asked = sum(ret.line_ids.filtered(lambda line, sl=sale_line: line.sale_line_id == sl).mapped('quantity'))
+                asked = sum(
+                    ret.line_ids.filtered(lambda line, sl=sale_line: line.sale_line_id == sl).mapped('quantity'))
                 lines[:1]._ensure_within(asked, returnable[sale_line.id], ret.return_type, sale_line)
 
     # ------------------------------------------------------------------

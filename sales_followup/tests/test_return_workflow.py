@@ -50,8 +50,9 @@ class TestReturnAfterDelivery(ReturnCase):
             'partner_id': self.customer.id, 'currency_id': order.currency_id.id,
             'amount_untaxed': 180.0, 'amount_tax': 18.0,
         }])
-        self.assertEqual(sorted(refund.invoice_line_ids.mapped(lambda l: (l.product_id.name, l.quantity, l.price_unit))),
-                         [('Desk Lamp', 2.0, 40.0), ('Office Chair', 1.0, 100.0)])
+        self.assertEqual(
+            sorted(refund.invoice_line_ids.mapped(lambda line: (line.product_id.name, line.quantity, line.price_unit))),
+            [('Desk Lamp', 2.0, 40.0), ('Office Chair', 1.0, 100.0)])
         self.assertEqual(refund.invoice_line_ids.tax_ids, self.tax)
         self.assertIn(refund, order.invoice_ids, "the credit note is linked to the order")
         # The order is what the customer kept: nothing more to invoice or deliver.
@@ -258,7 +259,7 @@ class TestReturnStarts(ReturnCase):
         first.action_approve()
         action = order.with_user(self.salesperson).action_create_customer_return()
         self.assertEqual(action['res_model'], 'customer.return')
-        form = Form(self.Return.with_user(self.salesperson).with_context(action['context']))
+        form = Form(self.Return.with_user(self.salesperson).with_context(**action['context']))
         form.reason = 'defect'
         self.assertEqual(form.return_type, 'after_delivery')
         ret = form.save()
@@ -271,7 +272,7 @@ class TestReturnStarts(ReturnCase):
     def test_order_button_on_an_undelivered_order_offers_the_undelivered_quantities(self):
         order = self._order(lines=[(self.lamp, 5.0)])
         action = order.action_create_customer_return()
-        form = Form(self.Return.with_context(action['context']))
+        form = Form(self.Return.with_context(**action['context']))
         form.reason = 'changed_mind'
         ret = form.save()
         self.assertEqual(ret.return_type, 'before_delivery')
@@ -343,7 +344,7 @@ class TestReturnDecisions(ReturnCase):
         self.assertEqual(ret.state, 'draft')
         wizard_action = ret.with_user(self.salesperson).action_open_save_order_wizard()
         wizard = self.env['customer.return.decision.wizard'].with_user(self.salesperson).with_context(
-            wizard_action['context']).create({'reason': 'A discount on the next order'})
+            **wizard_action['context']).create({'reason': 'A discount on the next order'})
         wizard.action_confirm()
         self.assertRecordValues(ret, [{
             'state': 'cancelled', 'order_saved': True, 'order_saved_reason': 'A discount on the next order',
