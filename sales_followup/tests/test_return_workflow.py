@@ -62,6 +62,8 @@ class TestReturnAfterDelivery(ReturnCase):
         ])
         self.assertEqual(ret.line_ids.mapped('qty_reduced'), [2.0, 1.0])
         self.assertFalse(order.picking_ids.filtered(lambda p: p.state not in ('done', 'cancel')))
+        self.assertEqual(self.env['account.move'].search(ret.action_view_refunds()['domain']), refund)
+        self.assertEqual(self.env['stock.picking'].search(ret.action_view_pickings()['domain']), transfer)
 
     def test_refund_of_goods_not_invoiced_lowers_what_is_to_invoice(self):
         order = self._delivered_order(lines=[(self.lamp, 5.0), (self.chair, 3.0)])
@@ -305,6 +307,24 @@ class TestReturnStarts(ReturnCase):
             'line_ids': [fields.Command.create({'product_id': self.chair.id, 'quantity': 1.0})],
         })
         self.assertRecordValues(direct, [{'order_id': order.id, 'responsibility': 'product'}])
+
+    def test_every_view_opens_for_a_salesperson(self):
+        order = self._delivered_order()
+        ret = self._return(order, user=self.salesperson)
+        Return = self.Return.with_user(self.salesperson)
+        views = Return.get_views([(False, kind) for kind in (
+            'kanban', 'list', 'calendar', 'pivot', 'graph', 'form', 'search', 'activity')])
+        self.assertEqual(set(views['views']), {
+            'kanban', 'list', 'calendar', 'pivot', 'graph', 'form', 'search', 'activity'})
+        self.env['customer.return.line'].with_user(self.salesperson).get_views(
+            [(False, 'pivot'), (False, 'graph'), (False, 'list'), (False, 'search')])
+        with Form(ret.with_user(self.salesperson)) as form:
+            form.description = 'Called back'
+        self.assertEqual(ret.description, 'Called back')
+        with Form(order.with_user(self.salesperson)):
+            pass
+        with Form(self.customer.with_user(self.salesperson)):
+            pass
 
     def test_order_and_partner_count_their_returns(self):
         order = self._delivered_order()
