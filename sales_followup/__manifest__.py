@@ -27,10 +27,14 @@
         'wizards/customer_followup_done_wizard_views.xml',
         'wizards/customer_followup_promise_wizard_views.xml',
         'wizards/sale_order_lost_wizard_views.xml',
+        'wizards/customer_return_decision_wizard_views.xml',
 
         'views/customer_followup_views.xml',
         'views/customer_complaint_views.xml',
         'views/customer_complaint_portal_templates.xml',
+        'views/customer_return_views.xml',
+        'views/customer_return_line_views.xml',
+        'views/customer_return_portal_templates.xml',
         'views/res_partner_views.xml',
         'views/sale_order_views.xml',
         'views/account_move_views.xml',
@@ -40,6 +44,7 @@
     ],
     'demo': [
         'demo/res_partner_demo.xml',
+        'demo/customer_return_demo.xml',
     ],
     'assets': {
         'web.assets_tests': [

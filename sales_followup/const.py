@@ -174,7 +174,7 @@ RESPONSIBILITIES = [
 # What to do once the responsibility is known.
 RESPONSIBILITY_ADVICE = {
     'salesperson': _lt("Our mistake: apologise to the customer."),
-    'delivery': _lt("Report it to the delivery manager."),
+    'delivery': _lt("Apologise first, then report it to the delivery manager."),
     'customer': _lt("Understand the real reason behind the complaint."),
     'company_policy': _lt("Explain the policy to the customer and report the complaint to management."),
     'product': _lt("Report the defect so that the product gets fixed."),
@@ -195,3 +195,64 @@ SATISFACTION_LEVELS = [
     ('4', 'Satisfied'),
     ('5', 'Very Satisfied'),
 ]
+
+# ---------------------------------------------------------------------------
+# Returns
+# ---------------------------------------------------------------------------
+RETURN_TYPES = [
+    ('before_delivery', 'Before Delivery'),
+    ('after_delivery', 'After Delivery'),
+]
+RETURN_REASONS = [
+    ('defect', 'Defect'),
+    ('wrong_item', 'Wrong Item'),
+    ('damaged', 'Damaged in Transit'),
+    ('not_as_described', 'Not as Described'),
+    ('changed_mind', 'Changed Mind'),
+    ('late_delivery', 'Late Delivery'),
+    ('price_dispute', 'Price or Policy Dispute'),
+    ('other', 'Other'),
+]
+# Reasons about the goods themselves: they are refunded or exchanged within
+# the exchange window, opened or not.
+RETURN_QUALITY_REASONS = ('defect', 'wrong_item', 'damaged', 'not_as_described')
+# A defect or damage the customer caused (responsibility "customer"): repair
+# only, at any age.
+RETURN_CUSTOMER_DAMAGE_REASONS = ('defect', 'damaged')
+RETURN_RESOLUTIONS = [
+    ('refund', 'Refund'),
+    ('exchange', 'Exchange'),
+    ('repair', 'Repair'),
+]
+# The resolutions that send goods back to the customer once done.
+RETURN_REDELIVERY_RESOLUTIONS = ('exchange', 'repair')
+# Decisions that need a reason, asked by the decision wizard.
+RETURN_DECISIONS = [
+    ('reject', 'Reject'),
+    ('save_order', 'Order Saved'),
+]
+RETURN_STATES = [
+    ('draft', 'Requested'),
+    ('approved', 'Approved'),
+    ('received', 'Received'),
+    ('done', 'Done'),
+    ('rejected', 'Rejected'),
+    ('cancelled', 'Cancelled'),
+]
+# The return still needs work from us.
+RETURN_OPEN_STATES = ('draft', 'approved', 'received')
+# Approved returns and later ones: the goods are on their way back or came
+# back. Their amounts are returned amounts.
+RETURN_ACCEPTED_STATES = ('approved', 'received', 'done')
+# Each step of a return: the states it starts from and the state it leads
+# to. The buttons (can_<step>), the actions' guards and a direct write of the
+# state all derive from this table. 'receive' is the validation of the
+# return transfer; 'save_order' cancels a return the customer gave up.
+RETURN_STEPS = {
+    'approve': (('draft',), 'approved'),
+    'receive': (('approved',), 'received'),
+    'done': (('approved', 'received'), 'done'),
+    'reject': (('draft',), 'rejected'),
+    'cancel': (('draft', 'approved'), 'cancelled'),
+    'save_order': (('draft', 'approved'), 'cancelled'),
+}

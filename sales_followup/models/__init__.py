@@ -16,3 +16,6 @@ from . import account_move
 from . import mail_activity
 from . import payment_transaction
 from . import product_template
+from . import customer_return
+from . import customer_return_line
+from . import stock_picking

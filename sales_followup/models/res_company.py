@@ -130,6 +130,17 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "The minimum revenue for grade B cannot be higher than the minimum revenue for grade A."))
 
+    @api.constrains('followup_return_days', 'followup_exchange_days')
+    def _check_followup_return_windows(self):
+        for company in self:
+            # The exchange window extends the return window for quality reasons.
+            if company.followup_exchange_days < company.followup_return_days:
+                raise ValidationError(self.env._(
+                    "The exchange window (%(exchange)s days) cannot be shorter than the return window "
+                    "(%(return_days)s days).",
+                    exchange=company.followup_exchange_days, return_days=company.followup_return_days,
+                ))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------

@@ -133,6 +133,10 @@ class ResPartner(models.Model):
         string="Complaint Satisfaction", compute='_compute_complaint_stats', digits=(16, 1),
         groups='sales_followup.group_followup_user',
         help="Average satisfaction (1 to 5) the customer gave when their complaints were closed.")
+    customer_return_count = fields.Integer(
+        string="Returns", compute='_compute_customer_return_count',
+        groups='sales_followup.group_followup_user',
+        help="Returns of the commercial entity and its contacts.")
 
 
     # ------------------------------------------------------------------
@@ -326,6 +330,13 @@ class ResPartner(models.Model):
             partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
             partner.complaint_satisfaction_avg = averages.get(partner.commercial_partner_id, 0.0)
 
+    def _compute_customer_return_count(self):
+        counts = dict(self.env['customer.return']._read_group(
+            [('commercial_partner_id', 'in', self.commercial_partner_id.ids)],
+            ['commercial_partner_id'], ['__count']))
+        for partner in self:
+            partner.customer_return_count = counts.get(partner.commercial_partner_id, 0)
+
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
@@ -396,6 +407,13 @@ class ResPartner(models.Model):
         """Open the customer's complaints."""
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_complaint')
+        action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'default_partner_id': self.id}
+        return action
+
+    def action_view_customer_returns(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_return')
         action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
         action['context'] = {'default_partner_id': self.id}
         return action

@@ -90,6 +90,11 @@ class SaleOrder(models.Model):
     credit_partner_hold = fields.Boolean(string="Customer on Credit Hold", compute='_compute_credit_banner')
     credit_over_limit = fields.Boolean(string="Over Credit Limit", compute='_compute_credit_banner')
     can_credit_decide = fields.Boolean(compute='_compute_can_credit_decide')
+    customer_return_ids = fields.One2many(
+        comodel_name='customer.return', inverse_name='order_id', string="Customer Returns",
+        groups='sales_followup.group_followup_user')
+    customer_return_count = fields.Integer(
+        string="Returns", compute='_compute_customer_return_count', groups='sales_followup.group_followup_user')
 
     # ------------------------------------------------------------------
     # Computes
@@ -140,6 +145,12 @@ class SaleOrder(models.Model):
         is_controller = self.env['credit.exposure']._is_controller()
         for order in self:
             order.can_credit_decide = is_controller and order.credit_approval_state == 'pending'
+
+    def _compute_customer_return_count(self):
+        counts = dict(self.env['customer.return']._read_group(
+            [('order_id', 'in', self.ids)], ['order_id'], ['__count']))
+        for order in self:
+            order.customer_return_count = counts.get(order, 0)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -267,6 +278,23 @@ class SaleOrder(models.Model):
         self._credit_ensure_pending()
         action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_credit_reject_wizard')
         action['context'] = {'default_order_ids': self.ids}
+        return action
+
+    def action_create_customer_return(self):
+        """Open a new return of the order, its lines filled with what can still be returned."""
+        self.ensure_one()
+        if self.state != 'sale':
+            raise UserError(self.env._("Only confirmed orders can be returned."))
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_return_new')
+        action['context'] = {'default_order_id': self.id}
+        return action
+
+    def action_view_customer_returns(self):
+        """Open the order's returns."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_return')
+        action['domain'] = [('order_id', '=', self.id)]
+        action['context'] = {'default_order_id': self.id}
         return action
 
     # ------------------------------------------------------------------

@@ -32,3 +32,12 @@ from . import test_record_integrity
 from . import test_settings
 from . import test_translations
 from . import test_ui_tours
+from . import test_return_workflow
+from . import test_return_policy
+from . import test_return_limits
+from . import test_return_security
+from . import test_return_portal
+from . import test_return_performance
+from . import test_return_tour
+from . import test_return_kpi
+from . import test_return_concurrency
