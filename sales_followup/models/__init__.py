@@ -18,4 +18,3 @@ from . import payment_transaction
 from . import product_template
 from . import customer_return
 from . import customer_return_line
-from . import stock_picking
