@@ -15,3 +15,4 @@ from . import account_move
 from . import mail_activity
 from . import payment_transaction
 from . import product_template
+from . import customer_referral
