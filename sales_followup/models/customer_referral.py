@@ -563,6 +563,13 @@ class CustomerReferral(models.Model):
                    state=order_column('state'), date_order=order_column('date_order'),
                    date=SQL.identifier(alias, 'date', to_flush=self._fields['date']))
 
+    @api.model
+    def _invalidate_revenue(self):
+        """Forget the revenue read in this transaction: it is read from the
+        orders, which the ORM does not know the referral depends on. Every
+        change of an order or an order line calls this."""
+        self.invalidate_model(['revenue'])
+
     def _field_to_sql(self, alias, field_expr, query=None):
         if field_expr == 'revenue':
             self._check_field_access(self._fields[field_expr], 'read')

@@ -14,7 +14,7 @@ from ..const import (
     MAN_RECOMMENDATIONS,
     REFERRAL_CENTER_OVERRIDES,
 )
-from ..tools import cursor_flagged
+from ..tools import cursor_flag, cursor_flagged
 from .customer_referral import PARTNER_SYNC_KEY
 
 # Per-company figures kept in res.partner.grading, one row per commercial
@@ -548,11 +548,14 @@ class ResPartner(models.Model):
             for referral in Referral.sudo().search([('referred_commercial_id', 'in', self.commercial_partner_id.ids)])
         }
         to_create = {}
+        in_step = self.browse()
         for partner in self:
             commercial = partner.commercial_partner_id
             referral = existing.get(commercial)
             if referral:
                 if referral.referrer_id == referrer:
+                    # a new contact of a referred company, say
+                    in_step |= partner.filtered(lambda p: p.referred_by_id != referrer)
                     continue
                 referral = referral.with_env(self.env)
                 if referrer:
@@ -561,6 +564,9 @@ class ResPartner(models.Model):
                     referral.unlink()
             elif referrer and commercial not in to_create:
                 to_create[commercial] = {'referrer_id': referrer.id, 'referred_id': partner.id}
+        if in_step:
+            with cursor_flag(self.env, PARTNER_SYNC_KEY, in_step.commercial_partner_id.ids):
+                in_step.write({'referred_by_id': referrer.id})
         if to_create:
             Referral.create(list(to_create.values()))
         if not referrer:

@@ -155,6 +155,7 @@ class SaleOrder(models.Model):
         if not self.env.su:
             # An order created directly as confirmed (RPC) skipped action_confirm.
             orders.filtered(lambda order: order.state == 'sale')._credit_check('unchecked', strict=True)
+        self.env['customer.referral']._invalidate_revenue()
         confirmed = orders.filtered(lambda order: order.state == 'sale')
         if confirmed:
             self.env['customer.referral']._sync_with_orders(confirmed.partner_id.commercial_partner_id.ids)
@@ -177,6 +178,7 @@ class SaleOrder(models.Model):
         referral_partners = self.partner_id.commercial_partner_id if REFERRAL_ORDER_FIELDS & vals.keys() else None
         with cursor_flag(self.env, CREDIT_DEFERRED_ORDERS, totals):
             result = super().write(vals)
+        self.env['customer.referral']._invalidate_revenue()
         if referral_partners is not None:
             self.env['customer.referral']._sync_with_orders(
                 (referral_partners | self.partner_id.commercial_partner_id).ids)

@@ -28,3 +28,7 @@ from . import test_module_lifecycle
 from . import test_settings
 from . import test_translations
 from . import test_ui_tours
+from . import test_referral_rules
+from . import test_referral_workflow
+from . import test_referral_rewards
+from . import test_referral_satisfaction
