@@ -419,7 +419,8 @@ class ResPartner(models.Model):
 
     @api.constrains('referral_center_override', 'referral_center_reason')
     def _check_referral_center_reason(self):
-        for partner in self:
+        # Contacts carry copies of their company's decision, synced field by field.
+        for partner in self.filtered(lambda p: p.commercial_partner_id == p):
             if partner.referral_center_override and not (partner.referral_center_reason or '').strip():
                 raise ValidationError(self.env._(
                     "Say why %(partner)s is or is not a centre of influence.", partner=partner.display_name))

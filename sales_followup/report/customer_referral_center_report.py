@@ -18,6 +18,9 @@ LOYAL_MIN_ORDERS = 2
 CONNECTED_MIN_WON = 2
 # Influential is set by hand on the customer (is_influential).
 
+# Report ids are partner id * COMPANY_ID_SPAN + company id.
+COMPANY_ID_SPAN = 100000
+
 # Ranking: traits first, then won referrals (counted up to
 # SCORE_WON_CAP, so that they never outweigh a trait), then satisfaction.
 SCORE_PER_TRAIT = 100
@@ -38,6 +41,14 @@ class CustomerReferralCenterReport(models.Model):
     _description = 'Centres of Influence'
     _auto = False
     _order = 'is_referral_center desc, influence_score desc, partner_id'
+    # What the query reads, flushed before it runs.
+    _depends = {
+        'res.partner': ['commercial_partner_id', 'user_id', 'is_influential', 'referral_center_override'],
+        'sale.order': ['partner_id', 'company_id', 'state', 'date_order'],
+        'rating.rating': ['res_model', 'res_id', 'consumed', 'rating'],
+        'customer.complaint': ['commercial_partner_id', 'company_id', 'state', 'satisfaction_score'],
+        'customer.referral': ['referrer_commercial_id', 'company_id', 'state'],
+    }
 
     partner_id = fields.Many2one(comodel_name='res.partner', string="Customer", readonly=True)
     company_id = fields.Many2one(comodel_name='res.company', readonly=True)
@@ -63,8 +74,10 @@ class CustomerReferralCenterReport(models.Model):
 
     @property
     def _table_query(self):
-        return SQL("SELECT row_number() OVER (ORDER BY f.partner_id, f.company_id) AS id, f.* FROM (%s) AS f",
-                   self._influence_sql())
+        # An id that stays the same from one query to the next: the partner
+        # and the company.
+        return SQL("SELECT f.partner_id::bigint * %s + f.company_id AS id, f.* FROM (%s) AS f",
+                   COMPANY_ID_SPAN, self._influence_sql())
 
     @api.model
     def _influence_sql(self, partner_ids=None, company_id=None):

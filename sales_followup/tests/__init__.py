@@ -32,3 +32,7 @@ from . import test_referral_rules
 from . import test_referral_workflow
 from . import test_referral_rewards
 from . import test_referral_satisfaction
+from . import test_referral_testimonials
+from . import test_referral_centers
+from . import test_referral_security
+from . import test_referral_kpi
