@@ -36,3 +36,4 @@ from . import test_referral_testimonials
 from . import test_referral_centers
 from . import test_referral_security
 from . import test_referral_kpi
+from . import test_referral_tour
