@@ -109,9 +109,9 @@ class CustomerReferral(models.Model):
     reward_color = fields.Integer(compute='_compute_reward_state', store=True)
     reward_granted_date = fields.Date(string="Reward Granted On", readonly=True, copy=False)
     reward_granted_by_id = fields.Many2one(
-        comodel_name='res.users', string="Reward Granted By", readonly=True, copy=False)
+        comodel_name='res.users', readonly=True, copy=False)
     reward_coupon_id = fields.Many2one(
-        comodel_name='loyalty.card', string="Reward Coupon", readonly=True, copy=False)
+        comodel_name='loyalty.card', readonly=True, copy=False)
     reward_coupon_code = fields.Char(related='reward_coupon_id.code', string="Coupon Code")
     testimonial = fields.Text(tracking=True, help="What the customer says about us, in their words.")
     testimonial_consent = fields.Boolean(
@@ -311,10 +311,16 @@ class CustomerReferral(models.Model):
                 (referral.id, vals.get('referrer_id', referral.referrer_id.id),
                  vals.get('referred_id', referral.referred_id.id)) for referral in self])
         previous_referred = self.referred_commercial_id
-        if system or 'state' not in vals:
-            result = super().write(vals)
-        else:
-            result = self._write_state(vals)
+        moving, step = self.browse(), None
+        if not system and 'state' in vals:
+            # A state written directly (kanban drag and drop, RPC, import)
+            # runs the step that leads into it, so that its guard applies;
+            # anything raised undoes the other values too.
+            moving, step = self._step_into(vals['state'])
+            vals = {name: value for name, value in vals.items() if name != 'state'}
+        result = super().write(vals) if vals else True
+        if moving:
+            getattr(moving, f'action_{step}')()
         if not system:
             self._ensure_work_allowed(vals)
         if {'referrer_id', 'referred_id'} & vals.keys():
@@ -411,7 +417,7 @@ class CustomerReferral(models.Model):
 
     @api.private
     def _write_step(self, step):
-        super(CustomerReferral, self).write({'state': REFERRAL_STEPS[step][1]})
+        self._write_system({'state': REFERRAL_STEPS[step][1]})
 
     @api.private
     def _write_system(self, vals):
@@ -419,10 +425,9 @@ class CustomerReferral(models.Model):
             return self.write(vals)
 
     @api.private
-    def _write_state(self, vals):
-        """A state written directly runs the step that leads into it, so
-        that its guard applies; anything raised undoes the other values."""
-        target = vals['state']
+    def _step_into(self, target):
+        """The referrals of ``self`` that writing state ``target`` moves,
+        and the step that leads them there."""
         moving = self.filtered(lambda referral: referral.state != target)
         step = STEP_INTO_STATE.get(target)
         if moving and not step:
@@ -432,12 +437,7 @@ class CustomerReferral(models.Model):
             state_labels = dict(self._fields['state']._description_selection(self.env))
             raise UserError(self.env._(
                 "A referral cannot be moved to %(state)s by hand.", state=state_labels.get(target, target)))
-        other_vals = {name: value for name, value in vals.items() if name != 'state'}
-        if other_vals:
-            super().write(other_vals)
-        if moving:
-            getattr(moving, f'action_{step}')()
-        return True
+        return moving, step
 
     @api.private
     def _ensure_reward_manager(self):

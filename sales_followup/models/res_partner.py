@@ -117,7 +117,7 @@ class ResPartner(models.Model):
         help="Average of the customer's order ratings and closed complaints' satisfaction (1 to 5), "
              "in the current company.")
     satisfaction_count = fields.Integer(
-        string="Ratings", compute='_compute_influence', groups='sales_followup.group_followup_user')
+        string="Satisfaction Ratings", compute='_compute_influence', groups='sales_followup.group_followup_user')
     is_influential = fields.Boolean(
         string="Influential", tracking=True,
         help="Opinion leader whose word carries weight with others: one of the four traits of a "

@@ -84,9 +84,14 @@ class CustomerReferralCenterReport(models.Model):
         """One row per commercial partner and company with a confirmed order,
         a rating, a closed complaint or a won referral there, restricted to
         ``partner_ids`` and ``company_id`` when given."""
-        partner_filter = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        referrer_filter = SQL("AND r.referrer_commercial_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        complaint_filter = SQL("AND c.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        def partners_in(column):
+            if partner_ids is None:
+                return SQL()
+            return SQL("AND %s = ANY(%s)", SQL(column), list(partner_ids))
+
+        partner_filter = partners_in('p.commercial_partner_id')
+        referrer_filter = partners_in('r.referrer_commercial_id')
+        complaint_filter = partners_in('c.commercial_partner_id')
         order_company = SQL("AND so.company_id = %s", company_id) if company_id else SQL()
         referral_company = SQL("AND r.company_id = %s", company_id) if company_id else SQL()
         complaint_company = SQL("AND c.company_id = %s", company_id) if company_id else SQL()

@@ -1,3 +1,5 @@
+import itertools
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -160,7 +162,7 @@ class TestReferralRules(ReferralCase):
 
     def test_no_cycle_of_any_length(self):
         chain = [self._partner('Chain %s' % index) for index in range(6)]
-        for referrer, referred in zip(chain, chain[1:]):
+        for referrer, referred in itertools.pairwise(chain):
             self._referral(referrer, referred)
         with self._refused(ValidationError, "circle"):
             self._referral(chain[-1], chain[0])
