@@ -595,10 +595,11 @@ class CustomerComplaint(models.Model):
                     label=satisfaction_labels[complaint.satisfaction]))
         satisfied = self.filtered(lambda c: int(c.satisfaction or 0) >= REFERRAL_ASK_SATISFACTION)
         if satisfied:
+            # Not linked through complaint_id: the complaint's own cards are
+            # its call-back and better offer.
             Followup._create_occasion_cards([{
                 'kind': 'referral_ask',
                 'partner_id': complaint.partner_id.id,
-                'complaint_id': complaint.id,
                 'order_id': complaint.order_id.id,
                 'user_id': complaint.user_id.id,
                 'company_id': complaint.company_id.id,

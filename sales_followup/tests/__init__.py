@@ -37,3 +37,4 @@ from . import test_referral_centers
 from . import test_referral_security
 from . import test_referral_kpi
 from . import test_referral_tour
+from . import test_referral_concurrency

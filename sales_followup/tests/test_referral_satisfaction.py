@@ -139,7 +139,7 @@ class TestSatisfactionLoop(SatisfactionCase):
         complaint.action_close()
         card = self._cards('referral_ask')
         self.assertRecordValues(card, [{
-            'partner_id': self.nova.id, 'complaint_id': complaint.id,
+            'partner_id': self.nova.id, 'order_id': self.order.id,
             'occasion_key': 'customer.complaint,%s' % complaint.id,
         }])
         unhappy = self.env['customer.complaint'].create({
