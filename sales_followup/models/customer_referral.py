@@ -295,13 +295,12 @@ class CustomerReferral(models.Model):
                 raise UserError(self.env._(
                     "%(fields)s are set by the referred customer's orders and the reward only.",
                     fields=self._field_labels(forged)))
-            if REWARD_FIELDS.intersection(vals):
+            # Sending back the current reward, as forms do, is harmless.
+            if any(referral._changes(vals, REWARD_FIELDS) for referral in self):
                 self._ensure_reward_manager()
         frozen = GRANTED_FROZEN_FIELDS.intersection(vals)
         if frozen and not self.env.su:
-            granted = self.filtered(lambda r: r.reward_state == 'granted' and any(
-                r._fields[fname].convert_to_cache(vals[fname], r) != r._fields[fname].convert_to_cache(r[fname], r)
-                for fname in frozen))
+            granted = self.filtered(lambda r: r.reward_state == 'granted' and r._changes(vals, frozen))
             if granted:
                 raise UserError(self.env._(
                     "The reward of referral %(referral)s is granted: its referrer, customer, date and "
@@ -585,6 +584,15 @@ class CustomerReferral(models.Model):
             else:
                 vals.update(testimonial_consent_date=False, testimonial_published=False)
         return vals
+
+    @api.private
+    def _changes(self, vals, fnames):
+        """Whether ``vals`` changes any of ``fnames`` on the referral ``self``."""
+        self.ensure_one()
+        return any(
+            self._fields[fname].convert_to_cache(vals[fname], self)
+            != self._fields[fname].convert_to_cache(self[fname], self)
+            for fname in fnames if fname in vals)
 
     @api.model
     def _field_labels(self, fnames):

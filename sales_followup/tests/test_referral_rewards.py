@@ -113,6 +113,9 @@ class TestReferralRewards(ReferralCase):
             'reward_state': 'pending', 'reward_amount': 30.0, 'reward_type': 'discount', 'reward_coupon_id': False,
         }])
         self.assertFalse(self.env['loyalty.card'].search([('partner_id', '=', self.customer.id)]))
+        # A form sending the reward back unchanged with a note is fine.
+        mine.write({'reward_type': 'discount', 'reward_amount': 30.0, 'note': 'Met at a fair'})
+        self.assertEqual(referral.note, 'Met at a fair')
 
     def test_granted_reward_freezes_the_referral(self):
         referral = self._won(reward_type='gift', amount=10.0)
