@@ -6,7 +6,7 @@
                'and never forget a follow-up',
     'author': 'sales_followup developers',
     'license': 'LGPL-3',
-    'depends': ['sale_management', 'sale_stock', 'account', 'mail'],
+    'depends': ['sale_management', 'sale_stock', 'account', 'mail', 'sale_loyalty', 'rating'],
     'data': [
         'security/res_groups.xml',
         'security/ir.model.access.csv',
@@ -20,6 +20,7 @@
         'report/customer_card_report.xml',
         'report/customer_complaint_report_views.xml',
         'report/customer_followup_kpi_report_views.xml',
+        'report/customer_referral_center_report_views.xml',
 
         'wizards/credit_reject_wizard_views.xml',
         'wizards/customer_complaint_close_wizard_views.xml',
@@ -35,6 +36,8 @@
         'views/customer_return_views.xml',
         'views/customer_return_line_views.xml',
         'views/customer_return_portal_templates.xml',
+        'views/customer_referral_views.xml',
+        'views/rating_templates.xml',
         'views/res_partner_views.xml',
         'views/sale_order_views.xml',
         'views/account_move_views.xml',
@@ -45,6 +48,7 @@
     'demo': [
         'demo/res_partner_demo.xml',
         'demo/customer_return_demo.xml',
+        'demo/customer_referral_demo.xml',
     ],
     'assets': {
         'web.assets_tests': [

@@ -256,3 +256,44 @@ RETURN_STEPS = {
     'cancel': (('draft', 'approved'), 'cancelled'),
     'save_order': (('draft', 'approved'), 'cancelled'),
 }
+# Referrals
+# ---------------------------------------------------------------------------
+REFERRAL_STATES = [
+    ('new', 'New'),
+    ('contacted', 'Contacted'),
+    ('qualified', 'Qualified'),
+    ('won', 'Won'),
+    ('lost', 'Lost'),
+]
+# Each step of a referral: the states it starts from and the state it leads
+# to. The buttons (can_<step>), the actions' guards and a direct write of the
+# state all derive from this table.
+REFERRAL_STEPS = {
+    'contact': (('new',), 'contacted'),
+    'qualify': (('new', 'contacted'), 'qualified'),
+    'lose': (('new', 'contacted', 'qualified'), 'lost'),
+    'reopen': (('lost',), 'new'),
+}
+# Steps only the referred customer's orders take: a referral is won when the
+# customer's first order since the referral is confirmed, and goes back to
+# qualified when that order is cancelled before the reward is granted.
+REFERRAL_ORDER_STEPS = {
+    'win': (('new', 'contacted', 'qualified', 'lost'), 'won'),
+    'unwin': (('won',), 'qualified'),
+}
+REFERRAL_REWARD_TYPES = [
+    ('none', 'No Reward'),
+    ('gift', 'Gift'),
+    ('discount', 'Discount Coupon'),
+    ('commission', 'Commission'),
+]
+REFERRAL_REWARD_STATES = [
+    ('none', 'None'),
+    ('pending', 'To Grant'),
+    ('granted', 'Granted'),
+]
+# A manager's decision about a centre of influence, over the computed one.
+REFERRAL_CENTER_OVERRIDES = [
+    ('yes', 'Centre of Influence'),
+    ('no', 'Not a Centre of Influence'),
+]

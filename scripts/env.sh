@@ -47,16 +47,17 @@ odoo_cmd() {
     "${ODOO_LAUNCH[@]}" -c "$ODOO_CONF" "$@"
 }
 
-# Installing sale_management and sale_stock takes a minute: build one
-# template database per Odoo version and copy it for every test, benchmark
-# and translation run. Sets BASE_DB.
+# Installing the addon's dependencies takes a minute: build one template
+# database per Odoo version and module list, and copy it for every test,
+# benchmark and translation run. Sets BASE_DB.
+BASE_MODULES=sale_management,sale_stock,sale_loyalty,rating
 ensure_base_db() {
-    BASE_DB=sales_followup_base_$(sha1sum "$ODOO_PYTHONPATH/odoo/release.py" | cut -c1-8)
+    BASE_DB=${BASE_DB_PREFIX:-sales_followup_base}_$( (sha1sum "$ODOO_PYTHONPATH/odoo/release.py"; echo "$BASE_MODULES") | sha1sum | cut -c1-8)
     mkdir -p "$LOG_DIR"
     if ! psql -d "$BASE_DB" -tAc "select 1 from ir_module_module where name = 'sale_stock' and state = 'installed'" 2>/dev/null | grep -q 1; then
-        echo "building template database $BASE_DB (sale_management, sale_stock)"
+        echo "building template database $BASE_DB ($BASE_MODULES)"
         dropdb --if-exists "$BASE_DB"
-        odoo_cmd -d "$BASE_DB" -i sale_management,sale_stock --stop-after-init --log-level=warn \
+        odoo_cmd -d "$BASE_DB" -i "$BASE_MODULES" --stop-after-init --log-level=warn \
             > "$LOG_DIR/base.log" 2>&1 || { tail -40 "$LOG_DIR/base.log"; die "building $BASE_DB failed; see $LOG_DIR/base.log"; }
     fi
 }

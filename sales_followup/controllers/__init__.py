@@ -1,2 +1,3 @@
 from . import portal
 from . import return_portal
+from . import rating

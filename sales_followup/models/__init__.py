@@ -18,3 +18,4 @@ from . import payment_transaction
 from . import product_template
 from . import customer_return
 from . import customer_return_line
+from . import customer_referral

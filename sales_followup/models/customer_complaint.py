@@ -42,6 +42,7 @@ STEP_GUARDS = {
 WORKFLOW_FIELDS = frozenset({
     'escalated', 'escalated_by_id', 'escalated_date', 'escalation_reason',
     'date_acknowledged', 'date_resolved', 'date_closed', 'overdue_alert_deadline',
+    'rating_id',
 })
 
 # Cursor key holding the ids of complaints a workflow step is writing.
@@ -61,6 +62,10 @@ REPLY_DAYS_FIELDS = {
 
 # Complaints handled per transaction by the daily overdue check.
 OVERDUE_BATCH_SIZE = 200
+
+# A complaint closed with at least this satisfaction is a chance to ask for
+# a referral.
+REFERRAL_ASK_SATISFACTION = 4
 
 
 class CustomerComplaint(models.Model):
@@ -153,6 +158,10 @@ class CustomerComplaint(models.Model):
              "alerts once per missed deadline.")
     followup_ids = fields.One2many(
         comodel_name='customer.followup', inverse_name='complaint_id', string="Follow-up Cards")
+    rating_id = fields.Many2one(
+        comodel_name='rating.rating', string="Customer Rating", readonly=True, copy=False,
+        index='btree_not_null', groups='base.group_user',
+        help="The unhappy rating of an order that opened this complaint.")
     is_open = fields.Boolean(
         string="Open", compute='_compute_is_open', store=True,
         help="The complaint still waits for us.")
@@ -613,6 +622,22 @@ class CustomerComplaint(models.Model):
                     "Complaint closed; customer satisfaction: %(level)s/5 (%(label)s)",
                     level=complaint.satisfaction,
                     label=satisfaction_labels[complaint.satisfaction]))
+        satisfied = self.filtered(lambda c: int(c.satisfaction or 0) >= REFERRAL_ASK_SATISFACTION)
+        if satisfied:
+            # Not linked through complaint_id: the complaint's own cards are
+            # its call-back and better offer.
+            Followup._create_occasion_cards([{
+                'kind': 'referral_ask',
+                'partner_id': complaint.partner_id.id,
+                'order_id': complaint.order_id.id,
+                'user_id': complaint.user_id.id,
+                'company_id': complaint.company_id.id,
+                'occasion_key': 'customer.complaint,%s' % complaint.id,
+                'date_due': today,
+                'note': self.env._(
+                    "The customer is satisfied with how complaint %(complaint)s was handled: "
+                    "ask them for a referral and a testimonial.", complaint=complaint.name),
+            } for complaint in satisfied])
         offers = self.sudo().filtered(lambda c: (c.better_offer or '').strip())
         if offers:
             Followup._create_occasion_cards([{

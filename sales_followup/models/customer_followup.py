@@ -41,6 +41,10 @@ INTERNAL_FIELDS = frozenset({'occasion_key', 'date_done'})
 # Set only by recording a promise to pay, which checks them.
 PROMISE_FIELDS = frozenset({'promise_date', 'promise_amount', 'promise_residual'})
 
+# Cards that are themselves about referrals: a happy outcome of theirs does
+# not ask for another referral.
+REFERRAL_KINDS = ('referral_ask', 'referrer_thanks')
+
 # Errors that mean "another worker already created this occasion": they are
 # expected with several cron workers and are not failures.
 CONFLICT_ERRORS = (pg_errors.UniqueViolation, pg_errors.SerializationFailure)
@@ -104,6 +108,9 @@ class CustomerFollowup(models.Model):
         tracking=True, index=True, group_expand=True, copy=False)
     note = fields.Text(string="Notes")
     outcome = fields.Text(tracking=True, copy=False)
+    outcome_satisfied = fields.Boolean(
+        string="Customer Satisfied", tracking=True, copy=False,
+        help="The customer was happy: a good moment to ask them for a referral.")
     occasion_key = fields.Char(
         string="Occasion", required=True, readonly=True, copy=False,
         default=lambda self: self._default_occasion_key(),
@@ -258,6 +265,9 @@ class CustomerFollowup(models.Model):
         cards = super().create(vals_list)
         cards._ensure_work_allowed()
         cards._schedule_card_activities()
+        # The day a thank-you card is created, the customer is thanked by
+        # e-mail and asked to rate the purchase.
+        cards.filtered(lambda card: card.kind == 'thank_you').order_id._followup_send_rating_requests()
         return cards
 
     def write(self, vals):
@@ -324,13 +334,15 @@ class CustomerFollowup(models.Model):
         action['context'] = {'default_followup_id': self.id, 'default_invoice_id': self.invoice_id.id}
         return action
 
-    def action_mark_done(self, outcome=False):
+    def action_mark_done(self, outcome=False, satisfied=False):
         """Close open cards with an optional outcome (used by the wizard and
         when the card's activity is marked done)."""
         self._ensure_step('done')
         vals = {'state': 'done'}
         if outcome:
             vals['outcome'] = outcome
+        if satisfied:
+            vals['outcome_satisfied'] = True
         self.write(vals)
         return True
 
@@ -517,6 +529,22 @@ class CustomerFollowup(models.Model):
     def _on_cards_done(self):
         """Side effects of finishing a card, whichever way it was finished."""
         today = fields.Date.context_today(self)
+        satisfied = self.filtered(lambda c: c.outcome_satisfied and c.kind not in REFERRAL_KINDS)
+        if satisfied:
+            # A side effect of the card: its user may not create cards for
+            # every customer's salesperson.
+            self.sudo()._create_occasion_cards([{
+                'kind': 'referral_ask',
+                'partner_id': card.partner_id.id,
+                'order_id': card.order_id.id,
+                'user_id': card.user_id.id,
+                'company_id': card.company_id.id,
+                'occasion_key': 'customer.followup,%s' % card.id,
+                'date_due': today,
+                'note': self.env._(
+                    "Follow-up %(card)s ended well: ask the customer for a referral and a testimonial.",
+                    card=card.name),
+            } for card in satisfied])
         for card in self.filtered(lambda c: c.kind == 'review'):
             partner = card.commercial_partner_id.sudo().with_company(card.company_id)
             cadence = card._review_cadence_days()

@@ -78,6 +78,15 @@ class ResCompany(models.Model):
     followup_complaint_reply_days_low = fields.Integer(
         string="Reply Deadline: Low (working days)", default=5)
 
+    # Satisfaction and referrals
+    followup_satisfaction_request = fields.Boolean(
+        string="Ask for a Rating after Delivery", default=True,
+        help="With the thank-you card, e-mail the customer a thank-you that asks them to rate the purchase "
+             "from 1 to 5.")
+    followup_referral_program_id = fields.Many2one(
+        comodel_name='loyalty.program', string="Referral Rewards Program", ondelete='set null', copy=False,
+        help="The coupon program of referral rewards, created with the first discount granted.")
+
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------

@@ -12,7 +12,10 @@ from ..const import (
     CUSTOMER_POTENTIALS,
     CUSTOMER_SIZES,
     MAN_RECOMMENDATIONS,
+    REFERRAL_CENTER_OVERRIDES,
 )
+from ..tools import cursor_flag, cursor_flagged
+from .customer_referral import PARTNER_SYNC_KEY
 
 # Per-company figures kept in res.partner.grading, one row per commercial
 # partner and company, under the same names on both models.
@@ -28,7 +31,9 @@ ENGINE_FIELDS = frozenset({
 GRADING_MANAGER_FIELDS = frozenset({'customer_grade', 'customer_grade_locked', 'next_review_date'})
 # Only credit controllers may set these.
 CREDIT_PROTECTED_FIELDS = frozenset({'credit_limit', 'credit_hold'})
-PROTECTED_FIELDS = ENGINE_FIELDS | GRADING_MANAGER_FIELDS | CREDIT_PROTECTED_FIELDS
+# Only after-sales managers may decide who is a centre of influence.
+REFERRAL_MANAGER_FIELDS = frozenset({'is_referral_center', 'referral_center_override', 'referral_center_reason'})
+PROTECTED_FIELDS = ENGINE_FIELDS | GRADING_MANAGER_FIELDS | CREDIT_PROTECTED_FIELDS | REFERRAL_MANAGER_FIELDS
 # Values owned by the commercial entity and copied onto its contacts, so a
 # contact shows its company's card (birthday and personal notes stay personal).
 # The grading figures need no copy: contacts read their commercial partner's.
@@ -36,6 +41,7 @@ COMMERCIAL_FIELDS = [
     'customer_kind', 'man_money', 'man_authority', 'man_need',
     'customer_size', 'customer_potential', 'customer_service_area',
     'customer_relationship_notes', 'credit_hold',
+    'referred_by_id', 'is_influential', 'referral_center_override', 'referral_center_reason',
 ]
 
 
@@ -96,8 +102,36 @@ class ResPartner(models.Model):
     can_lock_grade = fields.Boolean(compute='_compute_can_lock_grade')
 
     referred_by_id = fields.Many2one(
-        comodel_name='res.partner', index='btree_not_null', tracking=True,
-        help="The customer who recommended this one.")
+        comodel_name='res.partner', index='btree_not_null', tracking=True, copy=False,
+        help="The customer who recommended this one. Setting it records a referral.")
+    referral_count = fields.Integer(
+        string="Referrals", compute='_compute_referral_stats', groups='sales_followup.group_followup_user',
+        help="Referrals made by this customer in the current company.")
+    referral_revenue = fields.Monetary(
+        compute='_compute_referral_stats', currency_field='grading_currency_id',
+        groups='sales_followup.group_followup_user',
+        help="Revenue brought by this customer's referrals in the current company, in company currency.")
+    satisfaction_avg = fields.Float(
+        string="Satisfaction", compute='_compute_influence', digits=(16, 1),
+        groups='sales_followup.group_followup_user',
+        help="Average of the customer's order ratings and closed complaints' satisfaction (1 to 5), "
+             "in the current company.")
+    satisfaction_count = fields.Integer(
+        string="Satisfaction Ratings", compute='_compute_influence', groups='sales_followup.group_followup_user')
+    is_influential = fields.Boolean(
+        string="Influential", tracking=True,
+        help="Opinion leader whose word carries weight with others: one of the four traits of a "
+             "centre of influence.")
+    is_referral_center = fields.Boolean(
+        string="Centre of Influence", compute='_compute_influence', inverse='_inverse_is_referral_center',
+        search='_search_is_referral_center', groups='sales_followup.group_followup_user',
+        help="Very satisfied, trusts the salesperson, influential and broadly connected; an after-sales "
+             "manager may decide otherwise.")
+    referral_center_override = fields.Selection(
+        selection=REFERRAL_CENTER_OVERRIDES, string="Manager's Decision", tracking=True, copy=False,
+        help="Set by an after-sales manager, wins over the computed centre of influence.")
+    referral_center_reason = fields.Text(
+        string="Reason for the Decision", tracking=True, copy=False)
     # Odoo's own limit (company-dependent, the company default is its
     # fallback): credit controllers may edit it without accounting rights,
     # and every change shows in the chatter.
@@ -330,6 +364,59 @@ class ResPartner(models.Model):
             partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
             partner.complaint_satisfaction_avg = averages.get(partner.commercial_partner_id, 0.0)
 
+    @api.depends_context('company')
+    def _compute_referral_stats(self):
+        commercial = self.commercial_partner_id
+        rows = self.env['customer.referral']._read_group(
+            [('referrer_commercial_id', 'in', commercial.ids), ('company_id', '=', self.env.company.id)],
+            ['referrer_commercial_id'], ['__count', 'revenue:sum'])
+        stats = {partner: (count, revenue) for partner, count, revenue in rows}
+        for partner in self:
+            partner.referral_count, partner.referral_revenue = stats.get(partner.commercial_partner_id, (0, 0.0))
+
+    @api.depends('is_influential', 'referral_center_override',
+                 'commercial_partner_id.is_influential', 'commercial_partner_id.referral_center_override')
+    @api.depends_context('company')
+    def _compute_influence(self):
+        figures = self.env['customer.referral.center.report']._influence_figures(
+            [pid for pid in self.commercial_partner_id.ids if isinstance(pid, int)], self.env.company)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            row = figures.get(commercial.id)
+            if row:
+                partner.satisfaction_avg = row['satisfaction_avg']
+                partner.satisfaction_count = row['satisfaction_count']
+                partner.is_referral_center = row['is_referral_center']
+            else:
+                partner.satisfaction_avg = 0.0
+                partner.satisfaction_count = 0
+                partner.is_referral_center = commercial.referral_center_override == 'yes'
+
+    def _inverse_is_referral_center(self):
+        # Forms may send the value back unchanged: only a real change
+        # becomes the manager's decision.
+        figures = self.env['customer.referral.center.report']._influence_figures(
+            self.commercial_partner_id.ids, self.env.company)
+        for commercial, partners in self.grouped('commercial_partner_id').items():
+            wanted = partners[-1].is_referral_center
+            row = figures.get(commercial.id)
+            current = row['is_referral_center'] if row else commercial.referral_center_override == 'yes'
+            if wanted != current:
+                commercial.referral_center_override = 'yes' if wanted else 'no'
+
+    def _search_is_referral_center(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        Report = self.env['customer.referral.center.report']
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT f.partner_id FROM (%s) AS f WHERE f.is_referral_center",
+                                Report._influence_sql(company_id=self.env.company.id)))
+        centre_ids = [partner_id for partner_id, in self.env.cr.fetchall()]
+        centre_ids += self.sudo().with_context(active_test=False).search(
+            [('referral_center_override', '=', 'yes')]).commercial_partner_id.ids
+        centres = Domain('commercial_partner_id', 'in', centre_ids)
+        return centres if (operator == 'in') == (True in value) else ~centres
+
     def _compute_customer_return_count(self):
         counts = dict(self.env['customer.return']._read_group(
             [('commercial_partner_id', 'in', self.commercial_partner_id.ids)],
@@ -347,6 +434,14 @@ class ResPartner(models.Model):
             if partner.credit_limit < 0:
                 raise ValidationError(self.env._(
                     "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
+
+    @api.constrains('referral_center_override', 'referral_center_reason')
+    def _check_referral_center_reason(self):
+        # Contacts carry copies of their company's decision, synced field by field.
+        for partner in self.filtered(lambda p: p.commercial_partner_id == p):
+            if partner.referral_center_override and not (partner.referral_center_reason or '').strip():
+                raise ValidationError(self.env._(
+                    "Say why %(partner)s is or is not a centre of influence.", partner=partner.display_name))
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -361,7 +456,14 @@ class ResPartner(models.Model):
             # A new contact shows (and its form sends back) its company's values.
             commercial = self.browse(vals.get('parent_id')).commercial_partner_id
             self._ensure_may_set(vals, commercial, new=True)
-        return super().create(vals_list)
+        # The referral sets referred_by_id, once the partner exists.
+        vals_list = [dict(vals) for vals in vals_list]
+        referrers = [vals.pop('referred_by_id', False) for vals in vals_list]
+        partners = super().create(vals_list)
+        for partner, referrer in zip(partners, referrers, strict=True):
+            if referrer:
+                partner._referral_set_referrer(referrer)
+        return partners
 
     def write(self, vals):
         for partner in self:
@@ -371,7 +473,15 @@ class ResPartner(models.Model):
             # A grade set by hand starts its own review cadence.
             vals = dict(vals, next_review_date=self.env['customer.grading']._review_date(
                 self.env.company, vals['customer_grade']))
-        return super().write(vals)
+        if 'referred_by_id' not in vals or self._referral_syncing():
+            return super().write(vals)
+        # Setting who referred a customer records the referral, which then
+        # writes referred_by_id on the customer and its contacts.
+        vals = dict(vals)
+        referrer = vals.pop('referred_by_id')
+        result = super().write(vals)
+        self._referral_set_referrer(referrer)
+        return result
 
     # ------------------------------------------------------------------
     # Actions
@@ -412,11 +522,26 @@ class ResPartner(models.Model):
         return action
 
     def action_view_customer_returns(self):
+        """Open the customer's returns."""
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_return')
         action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
         action['context'] = {'default_partner_id': self.id}
         return action
+
+    def action_view_referrals(self):
+        """Open the referrals this customer made."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_referral')
+        action['domain'] = [('referrer_commercial_id', '=', self.commercial_partner_id.id),
+                            ('company_id', '=', self.env.company.id)]
+        action['context'] = {'default_referrer_id': self.id}
+        return action
+
+    def action_reset_referral_center(self):
+        """Go back to the centre of influence computed from the four traits."""
+        self._ensure_referral_manager()
+        self.commercial_partner_id.write({'referral_center_override': False, 'referral_center_reason': False})
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
@@ -430,6 +555,53 @@ class ResPartner(models.Model):
             raise UserError(self.env._(
                 "Set a grade before locking it: %(partners)s has no grade.",
                 partners=", ".join(ungraded.mapped('display_name'))))
+
+    @api.private
+    def _ensure_referral_manager(self):
+        if not self.env.user.has_group('sales_followup.group_followup_manager'):
+            raise AccessError(self.env._("Only after-sales managers decide who is a centre of influence."))
+
+    @api.private
+    def _referral_syncing(self):
+        """Whether a referral is writing referred_by_id on these partners."""
+        syncing = cursor_flagged(self.env, PARTNER_SYNC_KEY)
+        return all(partner.commercial_partner_id.id in syncing for partner in self)
+
+    @api.private
+    def _referral_set_referrer(self, referrer_id):
+        """Record that ``referrer_id`` (an id, or False) referred the
+        commercial entities of ``self``: create their referral, correct its
+        referrer, or delete it, with the rights of the current user."""
+        Referral = self.env['customer.referral']
+        referrer = self.browse(referrer_id)
+        existing = {
+            referral.referred_commercial_id: referral
+            for referral in Referral.sudo().search([('referred_commercial_id', 'in', self.commercial_partner_id.ids)])
+        }
+        to_create = {}
+        in_step = self.browse()
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            referral = existing.get(commercial)
+            if referral:
+                if referral.referrer_id == referrer:
+                    # a new contact of a referred company, say
+                    in_step |= partner.filtered(lambda p: p.referred_by_id != referrer)
+                    continue
+                referral = referral.with_env(self.env)
+                if referrer:
+                    referral.write({'referrer_id': referrer.id})
+                else:
+                    referral.unlink()
+            elif referrer and commercial not in to_create:
+                to_create[commercial] = {'referrer_id': referrer.id, 'referred_id': partner.id}
+        if in_step:
+            with cursor_flag(self.env, PARTNER_SYNC_KEY, in_step.commercial_partner_id.ids):
+                in_step.write({'referred_by_id': referrer.id})
+        if to_create:
+            Referral.create(list(to_create.values()))
+        if not referrer:
+            Referral._clear_partner_referrers(self.commercial_partner_id)
 
     @api.private
     def _ensure_grade_manager(self):
@@ -455,6 +627,8 @@ class ResPartner(models.Model):
             self._ensure_grade_manager()
         if changed & CREDIT_PROTECTED_FIELDS:
             self.env['credit.exposure']._ensure_controller()
+        if changed & REFERRAL_MANAGER_FIELDS:
+            self._ensure_referral_manager()
 
     @api.model
     def _same_value(self, fname, value, current, new):

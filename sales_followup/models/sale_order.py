@@ -46,8 +46,17 @@ CREDIT_CHECKS = {
 }
 
 
+# Order changes that can win a referral, or take it back.
+REFERRAL_ORDER_FIELDS = frozenset({'state', 'partner_id', 'date_order', 'company_id'})
+# Ratings of the satisfaction request (1 to 5): what each one leads to.
+RATING_SATISFIED = 4
+RATING_UNHAPPY = 2
+
+
 class SaleOrder(models.Model):
-    _inherit = 'sale.order'
+    _name = 'sale.order'
+    # rating.mixin extends mail.thread, so it comes first.
+    _inherit = ['rating.mixin', 'sale.order']
 
     followup_lost_reason = fields.Text(string="Lost Reason", copy=False, tracking=True)
     followup_new_approach = fields.Text(
@@ -95,6 +104,10 @@ class SaleOrder(models.Model):
         groups='sales_followup.group_followup_user')
     customer_return_count = fields.Integer(
         string="Returns", compute='_compute_customer_return_count', groups='sales_followup.group_followup_user')
+
+    followup_rating_requested = fields.Datetime(
+        string="Rating Requested On", copy=False, readonly=True,
+        help="When the customer was thanked and asked to rate the purchase: once per order.")
 
     # ------------------------------------------------------------------
     # Computes
@@ -164,6 +177,10 @@ class SaleOrder(models.Model):
         if not self.env.su:
             # An order created directly as confirmed (RPC) skipped action_confirm.
             orders.filtered(lambda order: order.state == 'sale')._credit_check('unchecked', strict=True)
+        self.env['customer.referral']._invalidate_revenue()
+        confirmed = orders.filtered(lambda order: order.state == 'sale')
+        if confirmed:
+            self.env['customer.referral']._sync_with_orders(confirmed.partner_id.commercial_partner_id.ids)
         return orders
 
     def write(self, vals):
@@ -179,8 +196,13 @@ class SaleOrder(models.Model):
             order.id: order.partner_invoice_id.commercial_partner_id for order in self
         } if {'partner_id', 'partner_invoice_id'} & vals.keys() else {}
         totals = self._credit_confirmed_totals()
+        referral_partners = self.partner_id.commercial_partner_id if REFERRAL_ORDER_FIELDS & vals.keys() else None
         with cursor_flag(self.env, CREDIT_DEFERRED_ORDERS, totals):
             result = super().write(vals)
+        self.env['customer.referral']._invalidate_revenue()
+        if referral_partners is not None:
+            self.env['customer.referral']._sync_with_orders(
+                (referral_partners | self.partner_id.commercial_partner_id).ids)
         if totals:
             self.browse(list(totals))._credit_check_growth(totals)
         moved = self.filtered(lambda order: order.id in customers
@@ -297,9 +319,85 @@ class SaleOrder(models.Model):
         action['context'] = {'default_order_id': self.id}
         return action
 
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False):
+        rating = super().rating_apply(
+            rate, token=token, rating=rating, feedback=feedback, subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send)
+        self._followup_on_rating(rating)
+        return rating
+
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
+
+    @api.private
+    def _followup_send_rating_requests(self):
+        """Thank the customers of ``self`` (confirmed orders) and ask them to
+        rate their purchase from 1 to 5, through the rating links of the
+        e-mail: once per order, where the company asks for it and the
+        customer has an e-mail address."""
+        template = self.env.ref('sales_followup.mail_template_satisfaction_request', raise_if_not_found=False)
+        orders = self.sudo().filtered(lambda order: (
+            order.state == 'sale' and not order.followup_rating_requested
+            and order.company_id.followup_satisfaction_request and order.partner_id.email
+        ))
+        if not template or not orders:
+            return orders
+        orders.followup_rating_requested = fields.Datetime.now()
+        for user, user_orders in orders.grouped('user_id').items():
+            user_orders.message_post_with_source(
+                template,
+                email_layout_xmlid='mail.mail_notification_light',
+                subtype_xmlid='mail.mt_note',
+                author_id=user.partner_id.id or self.env.user.partner_id.id,
+            )
+        return orders
+
+    @api.private
+    def _followup_on_rating(self, rating):
+        """What the customer's rating leads to: a satisfied customer is
+        asked for a referral and a testimonial, an unhappy one gets a
+        complaint opened for the salesperson, with their comment."""
+        self.ensure_one()
+        score = round(rating.rating)
+        order = self.sudo()
+        user = order.user_id or order.partner_id.commercial_partner_id.user_id
+        if score >= RATING_SATISFIED:
+            self.env['customer.followup'].sudo()._create_occasion_cards([{
+                'kind': 'referral_ask',
+                'partner_id': order.partner_id.id,
+                'order_id': order.id,
+                'user_id': user.id,
+                'company_id': order.company_id.id,
+                'occasion_key': 'rating.rating,%s' % rating.id,
+                'date_due': fields.Date.context_today(self),
+                'note': self.env._(
+                    "The customer rated order %(order)s %(score)s/5: ask them for a referral and a testimonial.",
+                    order=order.name, score=score),
+            }])
+        elif score <= RATING_UNHAPPY:
+            Complaint = self.env['customer.complaint'].sudo()
+            if Complaint.search_count([('rating_id', '=', rating.id)], limit=1):
+                return
+            comment = (rating.feedback or '').strip()
+            complaint = Complaint.create({
+                'partner_id': order.partner_id.id,
+                'order_id': order.id,
+                'user_id': user.id,
+                'company_id': order.company_id.id,
+                'rating_id': rating.id,
+                'channel': 'email',
+                'description': comment or self.env._(
+                    "The customer rated order %(order)s %(score)s/5 without a comment.",
+                    order=order.name, score=score),
+            })
+            if complaint.user_id:
+                complaint.activity_schedule(
+                    'mail.mail_activity_data_todo',
+                    date_deadline=complaint.reply_deadline or fields.Date.context_today(self),
+                    summary=self.env._("Unhappy customer rating: listen and acknowledge"),
+                    user_id=complaint.user_id.id,
+                )
 
     @api.private
     def _credit_reject(self, reason):

@@ -15,6 +15,7 @@ class SaleOrderLine(models.Model):
         lines = super().create(vals_list)
         if totals:
             orders._credit_check_growth(totals)
+        self.env['customer.referral']._invalidate_revenue()
         return lines
 
     def write(self, vals):
@@ -23,4 +24,10 @@ class SaleOrderLine(models.Model):
         result = super().write(vals)
         if totals:
             orders._credit_check_growth(totals)
+        self.env['customer.referral']._invalidate_revenue()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env['customer.referral']._invalidate_revenue()
         return result

@@ -41,3 +41,13 @@ from . import test_return_performance
 from . import test_return_tour
 from . import test_return_kpi
 from . import test_return_concurrency
+from . import test_referral_rules
+from . import test_referral_workflow
+from . import test_referral_rewards
+from . import test_referral_satisfaction
+from . import test_referral_testimonials
+from . import test_referral_centers
+from . import test_referral_security
+from . import test_referral_kpi
+from . import test_referral_tour
+from . import test_referral_concurrency
