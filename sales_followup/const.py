@@ -195,3 +195,34 @@ SATISFACTION_LEVELS = [
     ('4', 'Satisfied'),
     ('5', 'Very Satisfied'),
 ]
+
+# ---------------------------------------------------------------------------
+# Customer cards in a spreadsheet: import, template and export
+# ---------------------------------------------------------------------------
+# The columns of a customer-card sheet, in sheet order:
+# (header, partner field, type of value, label).
+# The parser, the template, the export and the accepted headers all derive
+# from this list: a column is recognised by its header, its English label or
+# the label's zh_CN translation, whatever the case.
+CUSTOMER_CARD_COLUMNS = [
+    ('name', 'name', 'text', _lt("Name")),
+    ('ref', 'ref', 'text', _lt("Reference")),
+    ('customer_kind', 'customer_kind', 'kind', _lt("Customer Kind")),
+    ('email', 'email', 'email', _lt("Email")),
+    ('phone', 'phone', 'text', _lt("Phone")),
+    ('city', 'city', 'text', _lt("City")),
+    ('country_code', 'country_id', 'country', _lt("Country Code")),
+    ('birthday', 'birthday', 'date', _lt("Birthday")),
+    ('grade', 'customer_grade', 'grade', _lt("Grade")),
+    ('money', 'man_money', 'yes_no', _lt("Money")),
+    ('authority', 'man_authority', 'yes_no', _lt("Authority")),
+    ('need', 'man_need', 'yes_no', _lt("Need")),
+    ('credit_limit', 'credit_limit', 'amount', _lt("Credit Limit")),
+    ('salesperson', 'user_id', 'login', _lt("Salesperson")),
+    ('referred_by', 'referred_by_id', 'referrer', _lt("Referred By")),
+]
+# Yes/no cells: the written value, and its label (also accepted).
+CUSTOMER_CARD_YES_NO = [
+    (True, _lt("yes")),
+    (False, _lt("no")),
+]

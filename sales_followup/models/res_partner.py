@@ -388,6 +388,12 @@ class ResPartner(models.Model):
         action['domain'] = [('commercial_partner_id', '=', self.commercial_partner_id.id)]
         action['context'] = {'default_partner_id': self.id}
         return action
+
+    def action_export_customer_cards(self):
+        """Download the customer cards of these customers as a spreadsheet that imports back."""
+        if not self:
+            raise UserError(self.env._("Select the customers whose cards you want to export."))
+        return self.env['customer.card.import']._export_partners(self)
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
