@@ -47,9 +47,7 @@ def file_type(env, data):
         except Exception as error:  # any parse failure means a damaged file
             raise _corrupt(env) from error
         if 'EncryptedPackage' in streams:
-            raise UserError(env._(
-                "The file is protected by a password. Open it in Excel, remove the password "
-                "(File › Info › Protect Workbook), save it and import it again."))
+            raise _encrypted(env)
         if streams & XLS_STREAMS:
             return 'xls'
     elif data.startswith(ZIP_MAGIC):
@@ -75,9 +73,7 @@ def read_sheet(env, data, max_rows):
         raise
     except Exception as error:  # the readers raise anything on a damaged file
         if isinstance(error, xlrd.XLRDError) and 'encrypted' in str(error).lower():
-            raise UserError(env._(
-                "The file is protected by a password. Open it in Excel, remove the password, "
-                "save it and import it again.")) from error
+            raise _encrypted(env) from error
         raise _corrupt(env) from error
     if sheet is None or not sheet.rows:
         raise UserError(env._(
@@ -88,6 +84,12 @@ def read_sheet(env, data, max_rows):
             "The file has more than %(max)s customer rows. Split it into smaller files.",
             max=f"{max_rows:,}"))
     return sheet
+
+
+def _encrypted(env):
+    return UserError(env._(
+        "The file is protected by a password. Open it in Excel, remove the password "
+        "(File › Info › Protect Workbook), save it and import it again."))
 
 
 def _corrupt(env):

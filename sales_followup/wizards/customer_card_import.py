@@ -18,8 +18,8 @@ from ..const import CUSTOMER_CARD_COLUMNS, CUSTOMER_CARD_YES_NO, CUSTOMER_GRADES
 MAX_ROWS = 50_000
 # Lookups and writes go by batches of rows: a few queries per batch, none per row.
 BATCH_SIZE = 1_000
-COLUMN_FIELDS = {key: fname for key, fname, __, __ in CUSTOMER_CARD_COLUMNS}
-COLUMN_TYPES = {key: ctype for key, __, ctype, __ in CUSTOMER_CARD_COLUMNS}
+COLUMN_FIELDS = {column.key: column.field for column in CUSTOMER_CARD_COLUMNS}
+COLUMN_TYPES = {column.key: column.type for column in CUSTOMER_CARD_COLUMNS}
 # A card is a commercial entity's: a company, or a person without one.
 COMMERCIAL_DOMAIN = Domain('is_company', '=', True) | Domain('parent_id', '=', False)
 # Written by one call per value rather than per customer: each call of their
@@ -163,15 +163,15 @@ class CustomerCardImport(models.TransientModel):
         langs = dict.fromkeys(['en_US', 'zh_CN', self.env.lang or 'en_US'])
         installed = dict(self.env['res.lang'].get_installed())
         headers = {}
-        for key, __, __, label in CUSTOMER_CARD_COLUMNS:
-            for alias in (key, label._translate('en_US'), label._translate('zh_CN')):
-                headers.setdefault(alias.casefold(), key)
+        for column in CUSTOMER_CARD_COLUMNS:
+            for alias in (column.key, column.label._translate('en_US'), column.label._translate('zh_CN')):
+                headers.setdefault(alias.casefold(), column.key)
         kinds, grades, yes_no = {}, {}, dict(YES_NO_WORDS)
         for value, __ in CUSTOMER_GRADES:
             grades[value] = value
         for lang in langs:
-            for value, label in CUSTOMER_CARD_YES_NO:
-                yes_no.setdefault(label._translate(lang).casefold(), value)
+            for value, word in CUSTOMER_CARD_YES_NO.items():
+                yes_no.setdefault(word._translate(lang).casefold(), value)
             if lang not in installed:
                 continue
             Partner = self.env['res.partner'].with_context(lang=lang)
@@ -200,7 +200,7 @@ class CustomerCardImport(models.TransientModel):
             problems.append(self.env._(
                 "Unknown columns: %(columns)s. The columns are: %(known)s.",
                 columns=", ".join(f"'{name}'" for name in unknown),
-                known=", ".join(key for key, __, __, __ in CUSTOMER_CARD_COLUMNS)))
+                known=", ".join(column.key for column in CUSTOMER_CARD_COLUMNS)))
         if twice:
             problems.append(self.env._(
                 "These columns appear twice: %(columns)s.", columns=", ".join(f"'{name}'" for name in twice)))
@@ -391,12 +391,13 @@ class CustomerCardImport(models.TransientModel):
             if ref:
                 seen_refs[ref] = row
             self._match_row(row, by_ref, by_email, new_by_email, seen_targets)
-            if 'referred_by' in row.values:
-                self._match_referrer(row, (referrers_by_ref, earlier_by_ref), (referrers_by_name, earlier_by_name))
+            # the row itself counts, so that a customer naming itself as its referrer is told so
             if ref:
                 earlier_by_ref[ref].add(row.target)
             if row.values.get('name'):
                 earlier_by_name[row.values['name']].add(row.target)
+            if 'referred_by' in row.values:
+                self._match_referrer(row, (referrers_by_ref, earlier_by_ref), (referrers_by_name, earlier_by_name))
 
     def _match_row(self, row, by_ref, by_email, new_by_email, seen_targets):
         ref = row.values.get('ref')
@@ -489,11 +490,13 @@ class CustomerCardImport(models.TransientModel):
         for row in plan.rows:
             if row.partner:
                 row.partner = by_id[row.partner.id]
-            vals = self._row_vals(row, plan)
-            if row.partner:
-                vals = {fname: value for fname, value in vals.items()
-                        if not Partner._same_value(fname, value, row.partner, False)}
-            row.vals = vals
+            # Only what changes is written: on a new customer, what differs
+            # from a new customer's defaults. What changes nothing (a zero
+            # credit limit, the current grade) needs no right.
+            row.vals = vals = {
+                fname: value for fname, value in self._row_vals(row, plan).items()
+                if not Partner._same_value(fname, value, row.partner or Partner, not row.partner)
+            }
             if not vals and not (row.referrer and self._referrer_changes(row)):
                 continue
             if not row.partner and not may_create:
@@ -554,7 +557,8 @@ class CustomerCardImport(models.TransientModel):
                     importer._create_batch(rows, created)
                 for rows in split_every(BATCH_SIZE, plan.to_update):
                     importer._update_batch(rows, created)
-                self.env.flush_all()
+                # checks and chatter that wait for the commit run inside the savepoint too
+                self.env.cr.flush()
         except UserError as error:
             raise UserError(self.env._(
                 "Nothing was imported: %(rows)s could not be written.\n%(error)s",
@@ -647,7 +651,7 @@ class CustomerCardImport(models.TransientModel):
         rows = [example] if example else []
         for partner in partners:
             rows.append([self._cell_out(partner, key, lang, may_read_limit) for key in COLUMN_FIELDS])
-        headers = [self._header_out(label, key, lang) for key, __, __, label in CUSTOMER_CARD_COLUMNS]
+        headers = [column.label._translate(lang) if lang else column.key for column in CUSTOMER_CARD_COLUMNS]
         keys = list(COLUMN_FIELDS)
         lists = {}
         for index, key in enumerate(keys):
@@ -657,7 +661,7 @@ class CustomerCardImport(models.TransientModel):
             elif ctype == 'grade':
                 lists[index] = [value.upper() for value, __ in CUSTOMER_GRADES]
             elif ctype == 'yes_no':
-                lists[index] = [label._translate(lang or 'en_US') for __, label in CUSTOMER_CARD_YES_NO]
+                lists[index] = [word._translate(lang or 'en_US') for word in CUSTOMER_CARD_YES_NO.values()]
         return spreadsheet.write_xlsx(
             SHEET_NAME, headers, rows, lists=lists,
             date_columns={index for index, key in enumerate(keys) if COLUMN_TYPES[key] == 'date'},
@@ -677,9 +681,9 @@ class CustomerCardImport(models.TransientModel):
             'country_code': 'CN',
             'birthday': None,
             'grade': 'B' if self.env.user.has_group('sales_followup.group_followup_manager') else None,
-            'money': CUSTOMER_CARD_YES_NO[0][1]._translate(lang or 'en_US'),
-            'authority': CUSTOMER_CARD_YES_NO[0][1]._translate(lang or 'en_US'),
-            'need': CUSTOMER_CARD_YES_NO[1][1]._translate(lang or 'en_US'),
+            'money': CUSTOMER_CARD_YES_NO[True]._translate(lang or 'en_US'),
+            'authority': CUSTOMER_CARD_YES_NO[True]._translate(lang or 'en_US'),
+            'need': CUSTOMER_CARD_YES_NO[False]._translate(lang or 'en_US'),
             'credit_limit': 10000.0 if self.env['credit.exposure']._is_controller() else None,
             'salesperson': self.env.user.login,
             'referred_by': None,
@@ -690,10 +694,6 @@ class CustomerCardImport(models.TransientModel):
         """Chinese users get Chinese headers and values; everyone else the
         column names and value codes, which read the same in every language."""
         return 'zh_CN' if self.env.lang == 'zh_CN' else None
-
-    @api.model
-    def _header_out(self, label, key, lang):
-        return label._translate(lang) if lang else key
 
     def _kind_values(self):
         return [value for value, __ in self.env['res.partner']._fields['customer_kind'].selection]
@@ -715,7 +715,7 @@ class CustomerCardImport(models.TransientModel):
             # only a manual (locked) grade is a card value; the grading computes the others
             return value.upper() if value and partner.customer_grade_locked else None
         if ctype == 'yes_no':
-            return dict(CUSTOMER_CARD_YES_NO)[bool(value)]._translate(lang or 'en_US')
+            return CUSTOMER_CARD_YES_NO[bool(value)]._translate(lang or 'en_US')
         if ctype == 'amount':
             return value
         if ctype == 'country':
