@@ -3,6 +3,7 @@ from . import test_card_import_matching
 from . import test_card_import_queries
 from . import test_card_import_rights
 from . import test_card_import_rows
+from . import test_card_import_tour
 from . import test_complaint_deadlines
 from . import test_complaint_performance
 from . import test_complaint_portal
