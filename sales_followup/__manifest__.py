@@ -7,6 +7,7 @@
     'author': 'sales_followup developers',
     'license': 'LGPL-3',
     'depends': ['sale_management', 'sale_stock', 'account', 'mail', 'sale_loyalty', 'rating'],
+    'external_dependencies': {'python': ['openpyxl', 'xlrd', 'xlsxwriter']},
     'data': [
         'security/res_groups.xml',
         'security/ir.model.access.csv',
@@ -23,6 +24,7 @@
         'report/customer_referral_center_report_views.xml',
 
         'wizards/credit_reject_wizard_views.xml',
+        'wizards/customer_card_import_views.xml',
         'wizards/customer_complaint_close_wizard_views.xml',
         'wizards/customer_complaint_escalate_wizard_views.xml',
         'wizards/customer_followup_done_wizard_views.xml',

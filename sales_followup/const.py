@@ -4,6 +4,8 @@ Each is written here once and imported by the models, wizards, reports and
 controllers that need it, so that adding a state or a kind is one edit.
 Selection labels are translated from the fields that use them.
 """
+from collections import namedtuple
+
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -297,3 +299,34 @@ REFERRAL_CENTER_OVERRIDES = [
     ('yes', 'Centre of Influence'),
     ('no', 'Not a Centre of Influence'),
 ]
+# Customer cards in a spreadsheet: import, template and export
+# ---------------------------------------------------------------------------
+# The columns of a customer-card sheet, in sheet order: its header, the
+# partner field it sets, the type of its values, and its label.
+# The parser, the template, the export and the accepted headers all derive
+# from this list: a column is recognised by its header, its English label or
+# the label's zh_CN translation, whatever the case.
+CardColumn = namedtuple('CardColumn', ['key', 'field', 'type', 'label'])
+CUSTOMER_CARD_COLUMNS = [
+    CardColumn('name', 'name', 'text', _lt("Name")),
+    CardColumn('ref', 'ref', 'text', _lt("Reference")),
+    CardColumn('customer_kind', 'customer_kind', 'kind', _lt("Customer Kind")),
+    CardColumn('email', 'email', 'email', _lt("Email")),
+    CardColumn('phone', 'phone', 'text', _lt("Phone")),
+    CardColumn('city', 'city', 'text', _lt("City")),
+    CardColumn('country_code', 'country_id', 'country', _lt("Country Code")),
+    CardColumn('birthday', 'birthday', 'date', _lt("Birthday")),
+    CardColumn('grade', 'customer_grade', 'grade', _lt("Grade")),
+    CardColumn('money', 'man_money', 'yes_no', _lt("Money")),
+    CardColumn('authority', 'man_authority', 'yes_no', _lt("Authority")),
+    CardColumn('need', 'man_need', 'yes_no', _lt("Need")),
+    CardColumn('credit_limit', 'credit_limit', 'amount', _lt("Credit Limit")),
+    CardColumn('salesperson', 'user_id', 'login', _lt("Salesperson")),
+    CardColumn('referred_by', 'referred_by_id', 'referrer', _lt("Referred By")),
+]
+# Yes/no cells: the value and its word, written in files and accepted in
+# every language besides yes, y, true, 1 and their opposites.
+CUSTOMER_CARD_YES_NO = {
+    True: _lt("yes"),
+    False: _lt("no"),
+}

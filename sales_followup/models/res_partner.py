@@ -542,6 +542,11 @@ class ResPartner(models.Model):
         """Go back to the centre of influence computed from the four traits."""
         self._ensure_referral_manager()
         self.commercial_partner_id.write({'referral_center_override': False, 'referral_center_reason': False})
+    def action_export_customer_cards(self):
+        """Download the customer cards of these customers as a spreadsheet that imports back."""
+        if not self:
+            raise UserError(self.env._("Select the customers whose cards you want to export."))
+        return self.env['customer.card.import']._export_partners(self)
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from . import credit_reject_wizard
+from . import customer_card_import
 from . import customer_complaint_close_wizard
 from . import customer_complaint_escalate_wizard
 from . import customer_followup_done_wizard

@@ -22,6 +22,15 @@ registry.category("web_tour.tours").add("sales_followup_open_menu", {
             run: "click",
         },
         {
+            content: "The customers menu offers the import of customer cards",
+            trigger: '.dropdown-item[data-menu-xmlid="sales_followup.menu_customer_card_import"]',
+        },
+        {
+            content: "Open the customer board",
+            trigger: '.dropdown-item[data-menu-xmlid="sales_followup.menu_customer_board"]',
+            run: "click",
+        },
+        {
             content: "The customer board is shown",
             trigger: '.o_breadcrumb:contains("Customers")',
         },
