@@ -493,6 +493,7 @@ class CustomerReturn(models.Model):
         reason = (reason or '').strip()
         if reason:
             self._ensure_step('save_order', guards=False)
+            self._ensure_may_cancel()
             self._write_workflow_fields({'order_saved_reason': reason})
         self._ensure_step('save_order')
         self._cancel_pending_transfers()
