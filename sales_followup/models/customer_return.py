@@ -493,6 +493,7 @@ class CustomerReturn(models.Model):
         reason = (reason or '').strip()
         if reason:
             self._ensure_step('save_order', guards=False)
+            self._ensure_may_cancel()
             self._write_workflow_fields({'order_saved_reason': reason})
         self._ensure_step('save_order')
         self._cancel_pending_transfers()
@@ -1045,13 +1046,15 @@ class CustomerReturn(models.Model):
     @api.private
     def _inventory_manager(self):
         """Who hears about goods the delivery staff damaged: the company's
-        first inventory administrator."""
+        first inventory administrator, preferably one who can open the
+        return."""
         self.ensure_one()
         root = self.env.ref('base.user_root')
         managers = self.env.ref('stock.group_stock_manager').sudo().all_user_ids.filtered(
             lambda user: user.active and not user.share and user != root
-            and self.company_id in user.company_ids)
-        return managers.sorted('id')[:1]
+            and self.company_id in user.company_ids).sorted('id')
+        readers = managers.filtered(lambda user: self.with_user(user).has_access('read'))
+        return (readers or managers)[:1]
 
     @api.private
     def _schedule_delivery_report(self):

@@ -109,6 +109,12 @@ class TestReturnPolicyWindows(ReturnCase):
         with self.assertRaises(ValidationError):
             self.company.write({'followup_exchange_days': 2})
 
+    def test_windows_are_in_the_after_sales_settings(self):
+        arch = self.env['res.config.settings'].get_views([(False, 'form')])['views']['form']['arch']
+        block = arch[arch.index('sales_followup_return_windows'):]
+        self.assertIn('name="followup_return_days"', block)
+        self.assertIn('name="followup_exchange_days"', block)
+
     def test_windows_count_from_the_delivery_of_the_goods_not_the_order(self):
         with freeze_time('2026-01-05 09:00:00'):
             order = self._order(lines=[(self.lamp, 2.0)])

@@ -70,7 +70,9 @@ class TestReturnRights(ReturnCase):
             ret.with_user(self.salesperson).action_cancel()
         with self.assertRaises(AccessError):
             ret.with_user(self.salesperson).write({'state': 'cancelled'})
-        self.assertEqual(ret.state, 'approved')
+        with self.assertRaises(AccessError):
+            ret.with_user(self.salesperson).action_save_order(reason='Kept them')
+        self.assertRecordValues(ret, [{'state': 'approved', 'order_saved': False, 'order_saved_reason': False}])
         self.assertEqual(ret.picking_ids.state, 'assigned')
         ret.with_user(self.sales_manager).action_cancel()
         self.assertEqual(ret.state, 'cancelled')

@@ -293,6 +293,10 @@ class TestReturnStarts(ReturnCase):
         })
         complaint.action_acknowledge()
         complaint.write({'responsibility': 'product'})
+        arch = self.env['customer.complaint'].with_user(self.salesperson).get_views(
+            [(False, 'form')])['views']['form']['arch']
+        action = self.env.ref('sales_followup.action_customer_return_new')
+        self.assertIn('name="%s"' % action.id, arch, "the complaint form offers to create a return")
         form = Form(self.Return.with_user(self.salesperson).with_context(default_complaint_id=complaint.id))
         form.reason = 'defect'
         ret = form.save()
@@ -346,7 +350,9 @@ class TestReturnDecisions(ReturnCase):
         self.assertEqual(len(activity), 1)
         inventory_admins = self.env.ref('stock.group_stock_manager').all_user_ids.filtered(
             lambda u: not u.share and u != self.env.ref('base.user_root')).sorted('id')
-        self.assertEqual(activity.user_id, inventory_admins[:1])
+        self.assertEqual(activity.user_id, inventory_admins.filtered(
+            lambda user: ret.with_user(user).has_access('read'))[:1])
+        self.assertNotEqual(activity.user_id, self.stock_manager, "the warehouse user could not open the return")
         self.assertIn('delivery manager', activity.summary)
         self.assertEqual(ret.responsibility_advice, "Apologise first, then report it to the delivery manager.")
         # Set later, it reports too, once.
