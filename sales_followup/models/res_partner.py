@@ -460,9 +460,9 @@ class ResPartner(models.Model):
         vals_list = [dict(vals) for vals in vals_list]
         referrers = [vals.pop('referred_by_id', False) for vals in vals_list]
         partners = super().create(vals_list)
-        for partner, referrer in zip(partners, referrers, strict=True):
-            if referrer:
-                partner._referral_set_referrer(referrer)
+        referred = {partner: referrer for partner, referrer in zip(partners, referrers, strict=True) if referrer}
+        if referred:
+            self._referral_set_referrers(referred)
         return partners
 
     def write(self, vals):
@@ -577,21 +577,30 @@ class ResPartner(models.Model):
         """Record that ``referrer_id`` (an id, or False) referred the
         commercial entities of ``self``: create their referral, correct its
         referrer, or delete it, with the rights of the current user."""
+        self._referral_set_referrers({partner: referrer_id for partner in self})
+
+    @api.model
+    def _referral_set_referrers(self, referrer_by_partner):
+        """:meth:`_referral_set_referrer` for many partners, each with its own
+        referrer, in a constant number of queries (imports create thousands)."""
         Referral = self.env['customer.referral']
-        referrer = self.browse(referrer_id)
+        partners = self.browse([partner.id for partner in referrer_by_partner])
         existing = {
             referral.referred_commercial_id: referral
-            for referral in Referral.sudo().search([('referred_commercial_id', 'in', self.commercial_partner_id.ids)])
+            for referral in Referral.sudo().search(
+                [('referred_commercial_id', 'in', partners.commercial_partner_id.ids)])
         }
         to_create = {}
-        in_step = self.browse()
-        for partner in self:
+        in_step = defaultdict(lambda: self.browse())
+        cleared = self.browse()
+        for partner, referrer_id in referrer_by_partner.items():
+            referrer = self.browse(referrer_id)
             commercial = partner.commercial_partner_id
             referral = existing.get(commercial)
             if referral:
                 if referral.referrer_id == referrer:
                     # a new contact of a referred company, say
-                    in_step |= partner.filtered(lambda p: p.referred_by_id != referrer)
+                    in_step[referrer] |= partner.filtered(lambda p, r=referrer: p.referred_by_id != r)
                     continue
                 referral = referral.with_env(self.env)
                 if referrer:
@@ -600,13 +609,16 @@ class ResPartner(models.Model):
                     referral.unlink()
             elif referrer and commercial not in to_create:
                 to_create[commercial] = {'referrer_id': referrer.id, 'referred_id': partner.id}
-        if in_step:
-            with cursor_flag(self.env, PARTNER_SYNC_KEY, in_step.commercial_partner_id.ids):
-                in_step.write({'referred_by_id': referrer.id})
+            if not referrer:
+                cleared |= commercial
+        for referrer, partners_in_step in in_step.items():
+            if partners_in_step:
+                with cursor_flag(self.env, PARTNER_SYNC_KEY, partners_in_step.commercial_partner_id.ids):
+                    partners_in_step.write({'referred_by_id': referrer.id})
         if to_create:
             Referral.create(list(to_create.values()))
-        if not referrer:
-            Referral._clear_partner_referrers(self.commercial_partner_id)
+        if cleared:
+            Referral._clear_partner_referrers(cleared)
 
     @api.private
     def _ensure_grade_manager(self):
