@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.3.0',
+    'version': '19.0.1.4.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints '
                'and never forget a follow-up',
@@ -20,6 +20,7 @@
         'report/customer_card_report.xml',
         'report/customer_complaint_report_views.xml',
         'report/customer_followup_kpi_report_views.xml',
+        'report/customer_team_dashboard_views.xml',
 
         'wizards/credit_reject_wizard_views.xml',
         'wizards/customer_complaint_close_wizard_views.xml',
@@ -27,6 +28,7 @@
         'wizards/customer_followup_done_wizard_views.xml',
         'wizards/customer_followup_promise_wizard_views.xml',
         'wizards/sale_order_lost_wizard_views.xml',
+        'wizards/customer_handover_wizard_views.xml',
 
         'views/customer_followup_views.xml',
         'views/customer_complaint_views.xml',

@@ -49,6 +49,30 @@ MAN_RECOMMENDATIONS = {
     'M+a+n': _lt("Contact; observe and nurture over the long term."),
     'm+a+n': _lt("Not a prospect: stop contacting."),
 }
+# Review cadence of a prospect by the number of MAN traits it has, as the
+# grade whose cadence it shares: the more of M, A, N, the more often.
+# No trait (m+a+n) is no prospect: never reviewed.
+MAN_REVIEW_GRADES = {3: 'a', 2: 'b', 1: 'c'}
+# The customer-card fields that count for card_completeness, per kind of
+# customer: what the salesperson must know about each kind. A customer of
+# no kind yet counts its kind as missing.
+CARD_CONTACT_FIELDS = ('email', 'phone', 'street', 'city', 'country_id')
+CARD_COMPLETENESS_FIELDS = {
+    'individual': ('customer_kind', *CARD_CONTACT_FIELDS,
+                   'birthday', 'customer_interests', 'customer_relationship_notes'),
+    'corporate': ('customer_kind', *CARD_CONTACT_FIELDS,
+                  'industry_id', 'customer_size', 'customer_potential', 'customer_service_area',
+                  'customer_relationship_notes'),
+    'government': ('customer_kind', *CARD_CONTACT_FIELDS,
+                   'customer_potential', 'customer_service_area', 'customer_relationship_notes'),
+    False: ('customer_kind', *CARD_CONTACT_FIELDS),
+}
+
+# Which customers of a salesperson a handover moves.
+HANDOVER_SCOPES = [
+    ('all', 'All their customers'),
+    ('selection', 'A selection'),
+]
 
 # ---------------------------------------------------------------------------
 # Company settings
@@ -158,7 +182,7 @@ COMPLAINT_STEPS = {
     'acknowledge': (('new',), 'acknowledged'),
     'investigate': (('acknowledged',), 'investigating'),
     'propose': (('acknowledged', 'investigating'), 'proposed'),
-    'resolve': (('acknowledged', 'investigating', 'proposed'), 'resolved'),
+    'resolve': (('proposed',), 'resolved'),
     'close': (('resolved',), 'closed'),
     'cancel': (COMPLAINT_OPEN_STATES, 'cancelled'),
 }

@@ -1,5 +1,6 @@
 import logging
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -36,8 +37,11 @@ PROMISE_KEY = 'sales_followup.followup_promise'
 # What a card is about; it does not change once the card exists (a new
 # occasion is a new card).
 SOURCE_FIELDS = frozenset({'kind', 'partner_id', 'order_id', 'invoice_id', 'complaint_id'})
-# Set by the card itself: the occasion from its source, the day it was done.
-INTERNAL_FIELDS = frozenset({'occasion_key', 'date_done'})
+# Set by the card itself: the occasion from its source, the day it was done,
+# the figures that raised an early warning.
+INTERNAL_FIELDS = frozenset({
+    'occasion_key', 'date_done', 'risk_recent_amount', 'risk_previous_amount', 'risk_drop_percent',
+})
 # Set only by recording a promise to pay, which checks them.
 PROMISE_FIELDS = frozenset({'promise_date', 'promise_amount', 'promise_residual'})
 
@@ -128,6 +132,16 @@ class CustomerFollowup(models.Model):
     is_collection = fields.Boolean(
         string="Collection", compute='_compute_is_collection', search='_search_is_collection',
         help="A card about collecting an invoice.")
+    risk_recent_amount = fields.Monetary(
+        string="Revenue, Last Period", currency_field='currency_id', readonly=True, copy=False,
+        help="Confirmed revenue of the last period when the drop was found, in company currency.")
+    risk_previous_amount = fields.Monetary(
+        string="Revenue, Period Before", currency_field='currency_id', readonly=True, copy=False,
+        help="Confirmed revenue of the period of the same length before it.")
+    risk_drop_percent = fields.Float(string="Drop (%)", readonly=True, copy=False, digits=(16, 1))
+    man_profile = fields.Char(string="MAN Profile", related='commercial_partner_id.man_profile')
+    man_recommendation = fields.Char(
+        string="Recommended Action", related='commercial_partner_id.man_recommendation')
     can_start = fields.Boolean(compute='_compute_can_actions')
     can_wait = fields.Boolean(compute='_compute_can_actions')
     can_done = fields.Boolean(compute='_compute_can_actions')
@@ -338,6 +352,10 @@ class CustomerFollowup(models.Model):
     # Business helpers
     # ------------------------------------------------------------------
 
+    @api.model
+    def _work_open_domain(self):
+        return Domain('state', 'in', FOLLOWUP_OPEN_STATES)
+
     @api.private
     def _ensure_step(self, step):
         """Refuse ``step`` unless every card of ``self`` is in a state it starts from."""
@@ -397,7 +415,7 @@ class CustomerFollowup(models.Model):
             raise UserError(self.env._("Record a promise to pay with the Record Promise to Pay button."))
         if INTERNAL_FIELDS & names:
             raise UserError(self.env._(
-                "The occasion of a card and the day it was done are set by the card itself."))
+                "The occasion of a card, the day it was done and the figures behind it are set by the card itself."))
         changed = {fname for fname in SOURCE_FIELDS & names
                    if any(card[fname] != card._fields[fname].convert_to_record(
                        card._fields[fname].convert_to_cache(vals[fname], card), card) for card in self)}
@@ -500,19 +518,30 @@ class CustomerFollowup(models.Model):
             self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _sync_activity_fields(self):
-        for card in self:
-            activities = card._followup_activities()
-            if activities and not card.user_id:
-                # Nobody to remind: like a card created without a user, an
-                # unassigned card carries no activity.
-                activities.unlink()
-            elif activities:
-                activities.with_context(mail_activity_quick_update=True).write({
-                    'user_id': card.user_id.id,
-                    'date_deadline': card.promise_date or card.date_due,
-                })
-            else:
-                card._schedule_card_activities()
+        """Keep each card's follow-up activity on the card's user and due
+        date, in one write per distinct value: a handover moves the cards of
+        many customers at once."""
+        activities = self._followup_activities()
+        cards = {card.id: card for card in self}
+        # Nobody to remind: like a card created without a user, an
+        # unassigned card carries no activity.
+        unassigned = activities.filtered(lambda activity: not cards[activity.res_id].user_id)
+        by_user, by_deadline = defaultdict(list), defaultdict(list)
+        for activity in activities - unassigned:
+            card = cards[activity.res_id]
+            if activity.user_id != card.user_id:
+                by_user[card.user_id.id].append(activity.id)
+            deadline = card.promise_date or card.date_due
+            if activity.date_deadline != deadline:
+                by_deadline[deadline].append(activity.id)
+        unassigned.unlink()
+        Activity = activities.with_context(mail_activity_quick_update=True)
+        for user_id, ids in by_user.items():
+            Activity.browse(ids).write({'user_id': user_id})
+        for deadline, ids in by_deadline.items():
+            Activity.browse(ids).write({'date_deadline': deadline})
+        with_activity = set(activities.mapped('res_id'))
+        self.filtered(lambda card: card.id not in with_activity)._schedule_card_activities()
 
     def _on_cards_done(self):
         """Side effects of finishing a card, whichever way it was finished."""

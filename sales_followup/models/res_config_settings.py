@@ -42,6 +42,8 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.followup_complaint_reply_days_normal', readonly=False)
     followup_complaint_reply_days_low = fields.Integer(
         related='company_id.followup_complaint_reply_days_low', readonly=False)
+    followup_risk_days = fields.Integer(related='company_id.followup_risk_days', readonly=False)
+    followup_risk_drop_percent = fields.Integer(related='company_id.followup_risk_drop_percent', readonly=False)
 
     # ------------------------------------------------------------------
     # CRUD

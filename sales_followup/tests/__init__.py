@@ -31,3 +31,8 @@ from . import test_record_integrity
 from . import test_settings
 from . import test_translations
 from . import test_ui_tours
+from . import test_team_at_risk
+from . import test_team_cards
+from . import test_team_handover
+from . import test_team_kpi
+from . import test_team_prospects
