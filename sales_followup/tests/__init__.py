@@ -36,3 +36,4 @@ from . import test_team_cards
 from . import test_team_handover
 from . import test_team_kpi
 from . import test_team_prospects
+from . import test_team_complaints
