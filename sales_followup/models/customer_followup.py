@@ -33,6 +33,8 @@ for _sources, _target in FOLLOWUP_STEPS.values():
 ACTIVITY_DONE_KEY = 'sales_followup.followup_activity_done'
 # Cursor key holding the ids of cards a promise to pay is being recorded on.
 PROMISE_KEY = 'sales_followup.followup_promise'
+# Cursor key holding the ids of cards whose activities are being created.
+ACTIVITY_CREATE_KEY = 'sales_followup.followup_activity_create'
 
 # What a card is about; it does not change once the card exists (a new
 # occasion is a new card).
@@ -302,6 +304,14 @@ class CustomerFollowup(models.Model):
         self._ensure_work_allowed(vals)
         return res
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # A card's activity reminds its user; making them a follower of every
+        # card the daily run creates as well would cost a follower row (and
+        # its subtypes) per card for no more reminders.
+        if self.ids and set(self.ids) <= cursor_flagged(self.env, ACTIVITY_CREATE_KEY):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -482,7 +492,11 @@ class CustomerFollowup(models.Model):
             self.env.cr.execute(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
                 ['ir_sequence_%03d' % sequence.id, count])
-            return [sequence.get_next_char(number) for number, in self.env.cr.fetchall()]
+            numbers = self.env.cr.fetchall()
+            # What get_next_char does, with the prefix and suffix read once
+            # rather than once per card.
+            prefix, suffix = sequence._get_prefix_suffix()
+            return [f'{prefix}{number:0{sequence.padding}d}{suffix}' for number, in numbers]
         return [sequence._next() for _i in range(count)]
 
     def _followup_activities(self):
@@ -514,8 +528,10 @@ class CustomerFollowup(models.Model):
         } for card in cards if card.id not in has_activity]
         if vals_list:
             # Notifying by mail for thousands of cron cards would spam the team:
-            # the activity menu is the notification.
-            self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+            # the activity menu is the notification. For the same reason the
+            # user does not follow each card (see message_subscribe).
+            with cursor_flag(self.env, ACTIVITY_CREATE_KEY, cards.ids):
+                self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _sync_activity_fields(self):
         """Keep each card's follow-up activity on the card's user and due
@@ -534,13 +550,13 @@ class CustomerFollowup(models.Model):
             deadline = card.promise_date or card.date_due
             if activity.date_deadline != deadline:
                 by_deadline[deadline].append(activity.id)
+        with_activity = set(activities.mapped('res_id'))
         unassigned.unlink()
         Activity = activities.with_context(mail_activity_quick_update=True)
         for user_id, ids in by_user.items():
             Activity.browse(ids).write({'user_id': user_id})
         for deadline, ids in by_deadline.items():
             Activity.browse(ids).write({'date_deadline': deadline})
-        with_activity = set(activities.mapped('res_id'))
         self.filtered(lambda card: card.id not in with_activity)._schedule_card_activities()
 
     def _on_cards_done(self):
