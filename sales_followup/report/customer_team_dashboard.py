@@ -45,6 +45,8 @@ class CustomerTeamDashboard(models.Model):
               JOIN res_company c ON c.id = s.company_id
               JOIN res_users u ON u.id = s.user_id
          LEFT JOIN kpi k ON k.user_id = s.user_id AND k.company_id = s.company_id AND k.date = %(month)s
+             WHERE s.user_id != %(root)s
         """, kpi=self.env['customer.followup.kpi.report']._table_query, month=month,
+            root=self.env.ref('base.user_root').id,
             figures=SQL(",\n").join(
                 SQL("COALESCE(k.%s, 0) AS %s", SQL.identifier(fname), SQL.identifier(fname)) for fname in figures))
