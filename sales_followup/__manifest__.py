@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.3.0',
+    'version': '19.0.1.4.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints '
                'and never forget a follow-up',
@@ -22,6 +22,7 @@
         'report/customer_complaint_report_views.xml',
         'report/customer_followup_kpi_report_views.xml',
         'report/customer_referral_center_report_views.xml',
+        'report/customer_team_dashboard_views.xml',
 
         'wizards/credit_reject_wizard_views.xml',
         'wizards/customer_card_import_views.xml',
@@ -31,6 +32,7 @@
         'wizards/customer_followup_promise_wizard_views.xml',
         'wizards/sale_order_lost_wizard_views.xml',
         'wizards/customer_return_decision_wizard_views.xml',
+        'wizards/customer_handover_wizard_views.xml',
 
         'views/customer_followup_views.xml',
         'views/customer_complaint_views.xml',

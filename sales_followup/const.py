@@ -51,6 +51,30 @@ MAN_RECOMMENDATIONS = {
     'M+a+n': _lt("Contact; observe and nurture over the long term."),
     'm+a+n': _lt("Not a prospect: stop contacting."),
 }
+# Review cadence of a prospect by the number of MAN traits it has, as the
+# grade whose cadence it shares: the more of M, A, N, the more often.
+# No trait (m+a+n) is no prospect: never reviewed.
+MAN_REVIEW_GRADES = {3: 'a', 2: 'b', 1: 'c'}
+# The customer-card fields that count for card_completeness, per kind of
+# customer: what the salesperson must know about each kind. A customer of
+# no kind yet counts its kind as missing.
+CARD_CONTACT_FIELDS = ('email', 'phone', 'street', 'city', 'country_id')
+CARD_COMPLETENESS_FIELDS = {
+    'individual': ('customer_kind', *CARD_CONTACT_FIELDS,
+                   'birthday', 'customer_interests', 'customer_relationship_notes'),
+    'corporate': ('customer_kind', *CARD_CONTACT_FIELDS,
+                  'industry_id', 'customer_size', 'customer_potential', 'customer_service_area',
+                  'customer_relationship_notes'),
+    'government': ('customer_kind', *CARD_CONTACT_FIELDS,
+                   'customer_potential', 'customer_service_area', 'customer_relationship_notes'),
+    False: ('customer_kind', *CARD_CONTACT_FIELDS),
+}
+
+# Which customers of a salesperson a handover moves.
+HANDOVER_SCOPES = [
+    ('all', 'All their customers'),
+    ('selection', 'A selection'),
+]
 
 # ---------------------------------------------------------------------------
 # Company settings
@@ -160,7 +184,7 @@ COMPLAINT_STEPS = {
     'acknowledge': (('new',), 'acknowledged'),
     'investigate': (('acknowledged',), 'investigating'),
     'propose': (('acknowledged', 'investigating'), 'proposed'),
-    'resolve': (('acknowledged', 'investigating', 'proposed'), 'resolved'),
+    'resolve': (('proposed',), 'resolved'),
     'close': (('resolved',), 'closed'),
     'cancel': (COMPLAINT_OPEN_STATES, 'cancelled'),
 }
@@ -267,20 +291,22 @@ REFERRAL_STATES = [
     ('won', 'Won'),
     ('lost', 'Lost'),
 ]
+# Referrals still being worked on: they move with the customer to a new salesperson.
+REFERRAL_OPEN_STATES = ('new', 'contacted', 'qualified')
 # Each step of a referral: the states it starts from and the state it leads
 # to. The buttons (can_<step>), the actions' guards and a direct write of the
 # state all derive from this table.
 REFERRAL_STEPS = {
     'contact': (('new',), 'contacted'),
     'qualify': (('new', 'contacted'), 'qualified'),
-    'lose': (('new', 'contacted', 'qualified'), 'lost'),
+    'lose': (REFERRAL_OPEN_STATES, 'lost'),
     'reopen': (('lost',), 'new'),
 }
 # Steps only the referred customer's orders take: a referral is won when the
 # customer's first order since the referral is confirmed, and goes back to
 # qualified when that order is cancelled before the reward is granted.
 REFERRAL_ORDER_STEPS = {
-    'win': (('new', 'contacted', 'qualified', 'lost'), 'won'),
+    'win': ((*REFERRAL_OPEN_STATES, 'lost'), 'won'),
     'unwin': (('won',), 'qualified'),
 }
 REFERRAL_REWARD_TYPES = [

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 resolve_odoo || die "Odoo 19 is missing: run 'make setup' first."
-I18N_DB=sales_followup_i18n
+I18N_DB=${I18N_DB:-sales_followup_i18n}
 create_addon_db "$I18N_DB" "$LOG_DIR/i18n-install.log"
 "${ODOO_LAUNCH[@]}" i18n export -c "$ODOO_CONF" -d "$I18N_DB" sales_followup
 dropdb --force "$I18N_DB"

@@ -23,7 +23,8 @@ from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(['-c', sys.argv[1], '-d', sys.argv[2], '--log-level=warn'])
 with Registry(sys.argv[2]).cursor() as cr:
     env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-    for xmlid in ('sales_followup.ir_cron_customer_grading', 'sales_followup.ir_cron_customer_followups'):
+    for xmlid in ('sales_followup.ir_cron_customer_grading', 'sales_followup.ir_cron_customer_followups',
+                  'sales_followup.ir_cron_card_review'):
         env.ref(xmlid).method_direct_trigger()
 PY
 fi

@@ -42,7 +42,7 @@ STEP_GUARDS = {
 WORKFLOW_FIELDS = frozenset({
     'escalated', 'escalated_by_id', 'escalated_date', 'escalation_reason',
     'date_acknowledged', 'date_resolved', 'date_closed', 'overdue_alert_deadline',
-    'rating_id',
+    'rating_id', 'date_agreed',
 })
 
 # Cursor key holding the ids of complaints a workflow step is writing.
@@ -129,6 +129,10 @@ class CustomerComplaint(models.Model):
         help="The date by which the customer was promised an answer. Computed from the severity "
              "in working days; change it to the date actually promised to the customer.")
     date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, copy=False)
+    date_agreed = fields.Datetime(
+        string="Customer Agreed On", readonly=True, copy=False,
+        help="When the solution was proposed and the customer agreed to it: only then can the "
+             "complaint be resolved.")
     date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     resolution_days = fields.Float(
@@ -406,9 +410,9 @@ class CustomerComplaint(models.Model):
         return True
 
     def action_propose(self):
-        """Propose the solution to the customer."""
+        """Propose the solution to the customer, who agreed to it."""
         self._ensure_step('propose')
-        self._write_step('propose')
+        self._write_step('propose', {'date_agreed': fields.Datetime.now()})
         return True
 
     def action_resolve(self):
@@ -485,6 +489,10 @@ class CustomerComplaint(models.Model):
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _work_open_domain(self):
+        return Domain('state', 'in', COMPLAINT_OPEN_STATES)
 
     @api.private
     def _ensure_step(self, step, guards=True):

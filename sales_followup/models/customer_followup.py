@@ -1,5 +1,6 @@
 import logging
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -32,12 +33,17 @@ for _sources, _target in FOLLOWUP_STEPS.values():
 ACTIVITY_DONE_KEY = 'sales_followup.followup_activity_done'
 # Cursor key holding the ids of cards a promise to pay is being recorded on.
 PROMISE_KEY = 'sales_followup.followup_promise'
+# Cursor key holding the ids of cards whose activities are being created.
+ACTIVITY_CREATE_KEY = 'sales_followup.followup_activity_create'
 
 # What a card is about; it does not change once the card exists (a new
 # occasion is a new card).
 SOURCE_FIELDS = frozenset({'kind', 'partner_id', 'order_id', 'invoice_id', 'complaint_id'})
-# Set by the card itself: the occasion from its source, the day it was done.
-INTERNAL_FIELDS = frozenset({'occasion_key', 'date_done'})
+# Set by the card itself: the occasion from its source, the day it was done,
+# the figures that raised an early warning.
+INTERNAL_FIELDS = frozenset({
+    'occasion_key', 'date_done', 'risk_recent_amount', 'risk_previous_amount', 'risk_drop_percent',
+})
 # Set only by recording a promise to pay, which checks them.
 PROMISE_FIELDS = frozenset({'promise_date', 'promise_amount', 'promise_residual'})
 
@@ -135,6 +141,16 @@ class CustomerFollowup(models.Model):
     is_collection = fields.Boolean(
         string="Collection", compute='_compute_is_collection', search='_search_is_collection',
         help="A card about collecting an invoice.")
+    risk_recent_amount = fields.Monetary(
+        string="Revenue, Last Period", currency_field='currency_id', readonly=True, copy=False,
+        help="Confirmed revenue of the last period when the drop was found, in company currency.")
+    risk_previous_amount = fields.Monetary(
+        string="Revenue, Period Before", currency_field='currency_id', readonly=True, copy=False,
+        help="Confirmed revenue of the period of the same length before it.")
+    risk_drop_percent = fields.Float(string="Drop (%)", readonly=True, copy=False, digits=(16, 1))
+    man_profile = fields.Char(string="MAN Profile", related='commercial_partner_id.man_profile')
+    man_recommendation = fields.Char(
+        string="Recommended Action", related='commercial_partner_id.man_recommendation')
     can_start = fields.Boolean(compute='_compute_can_actions')
     can_wait = fields.Boolean(compute='_compute_can_actions')
     can_done = fields.Boolean(compute='_compute_can_actions')
@@ -298,6 +314,14 @@ class CustomerFollowup(models.Model):
         self._ensure_work_allowed(vals)
         return res
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # A card's activity reminds its user; making them a follower of every
+        # card the daily run creates as well would cost a follower row (and
+        # its subtypes) per card for no more reminders.
+        if self.ids and set(self.ids) <= cursor_flagged(self.env, ACTIVITY_CREATE_KEY):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -349,6 +373,10 @@ class CustomerFollowup(models.Model):
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _work_open_domain(self):
+        return Domain('state', 'in', FOLLOWUP_OPEN_STATES)
 
     @api.private
     def _ensure_step(self, step):
@@ -409,7 +437,7 @@ class CustomerFollowup(models.Model):
             raise UserError(self.env._("Record a promise to pay with the Record Promise to Pay button."))
         if INTERNAL_FIELDS & names:
             raise UserError(self.env._(
-                "The occasion of a card and the day it was done are set by the card itself."))
+                "The occasion of a card, the day it was done and the figures behind it are set by the card itself."))
         changed = {fname for fname in SOURCE_FIELDS & names
                    if any(card[fname] != card._fields[fname].convert_to_record(
                        card._fields[fname].convert_to_cache(vals[fname], card), card) for card in self)}
@@ -476,7 +504,11 @@ class CustomerFollowup(models.Model):
             self.env.cr.execute(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
                 ['ir_sequence_%03d' % sequence.id, count])
-            return [sequence.get_next_char(number) for number, in self.env.cr.fetchall()]
+            numbers = self.env.cr.fetchall()
+            # What get_next_char does, with the prefix and suffix read once
+            # rather than once per card.
+            prefix, suffix = sequence._get_prefix_suffix()
+            return [f'{prefix}{number:0{sequence.padding}d}{suffix}' for number, in numbers]
         return [sequence._next() for _i in range(count)]
 
     def _followup_activities(self):
@@ -508,23 +540,36 @@ class CustomerFollowup(models.Model):
         } for card in cards if card.id not in has_activity]
         if vals_list:
             # Notifying by mail for thousands of cron cards would spam the team:
-            # the activity menu is the notification.
-            self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+            # the activity menu is the notification. For the same reason the
+            # user does not follow each card (see message_subscribe).
+            with cursor_flag(self.env, ACTIVITY_CREATE_KEY, cards.ids):
+                self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _sync_activity_fields(self):
-        for card in self:
-            activities = card._followup_activities()
-            if activities and not card.user_id:
-                # Nobody to remind: like a card created without a user, an
-                # unassigned card carries no activity.
-                activities.unlink()
-            elif activities:
-                activities.with_context(mail_activity_quick_update=True).write({
-                    'user_id': card.user_id.id,
-                    'date_deadline': card.promise_date or card.date_due,
-                })
-            else:
-                card._schedule_card_activities()
+        """Keep each card's follow-up activity on the card's user and due
+        date, in one write per distinct value: a handover moves the cards of
+        many customers at once."""
+        activities = self._followup_activities()
+        cards = {card.id: card for card in self}
+        # Nobody to remind: like a card created without a user, an
+        # unassigned card carries no activity.
+        unassigned = activities.filtered(lambda activity: not cards[activity.res_id].user_id)
+        by_user, by_deadline = defaultdict(list), defaultdict(list)
+        for activity in activities - unassigned:
+            card = cards[activity.res_id]
+            if activity.user_id != card.user_id:
+                by_user[card.user_id.id].append(activity.id)
+            deadline = card.promise_date or card.date_due
+            if activity.date_deadline != deadline:
+                by_deadline[deadline].append(activity.id)
+        with_activity = set(activities.mapped('res_id'))
+        unassigned.unlink()
+        Activity = activities.with_context(mail_activity_quick_update=True)
+        for user_id, ids in by_user.items():
+            Activity.browse(ids).write({'user_id': user_id})
+        for deadline, ids in by_deadline.items():
+            Activity.browse(ids).write({'date_deadline': deadline})
+        self.filtered(lambda card: card.id not in with_activity)._schedule_card_activities()
 
     def _on_cards_done(self):
         """Side effects of finishing a card, whichever way it was finished."""

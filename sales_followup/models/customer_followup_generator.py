@@ -1,12 +1,12 @@
 import logging
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL, split_every
 
-from ..const import FOLLOWUP_COLLECTION_KINDS, FOLLOWUP_OPEN_STATES
+from ..const import FOLLOWUP_COLLECTION_KINDS, FOLLOWUP_OPEN_STATES, MAN_RECOMMENDATIONS, MAN_REVIEW_GRADES
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ SUGGESTED_RELATED = 3
 GENERATED_KINDS = (
     'thank_you', 'delivery_check', 'payment_reminder', 'payment_due', 'broken_promise',
     'review', 'birthday', 'win_back', 'reorder', 'lost_quote',
+    'at_risk', 'prospect_review',
 )
 
 # res.partner fields the partner-based kinds read (they belong to grading).
@@ -38,6 +39,10 @@ PARTNER_FIELDS_BY_KIND = {
 }
 
 UNPAID_STATES = ('not_paid', 'partial')
+
+# Periods of followup_risk_days are counted from this Monday, so that a
+# customer whose orders keep falling gets one at_risk card per period.
+RISK_EPOCH = date(2000, 1, 3)
 
 
 class CustomerFollowupGenerator(models.AbstractModel):
@@ -109,13 +114,14 @@ class CustomerFollowupGenerator(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _fetch_occasions(self, kind, candidates):
+    def _fetch_occasions(self, kind, candidates, extra=()):
         """Run ``candidates`` (an SQL selecting partner_id, occasion_key,
-        date_due, user_id, company_id, order_id, invoice_id) and keep the
-        occasions without a card."""
+        date_due, user_id, company_id, order_id, invoice_id, and the card
+        fields named in ``extra``) and keep the occasions without a card."""
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT o.partner_id, o.occasion_key, o.date_due, o.user_id, o.company_id, o.order_id, o.invoice_id
+                   %(extra)s
               FROM (%(candidates)s) AS o
              WHERE o.company_id IS NOT NULL
                AND NOT EXISTS (
@@ -123,7 +129,8 @@ class CustomerFollowupGenerator(models.AbstractModel):
                      WHERE f.kind = %(kind)s AND f.partner_id = o.partner_id
                        AND f.occasion_key = o.occasion_key AND f.company_id = o.company_id)
           ORDER BY o.company_id, o.partner_id, o.occasion_key
-        """, candidates=candidates, kind=kind))
+        """, candidates=candidates, kind=kind,
+            extra=SQL('').join(SQL(", o.%s", SQL.identifier(fname)) for fname in extra)))
         return [{
             'kind': kind,
             'partner_id': partner_id,
@@ -133,7 +140,9 @@ class CustomerFollowupGenerator(models.AbstractModel):
             'company_id': company_id,
             'order_id': order_id,
             'invoice_id': invoice_id,
-        } for partner_id, occasion_key, date_due, user_id, company_id, order_id, invoice_id in self.env.cr.fetchall()]
+            **dict(zip(extra, values, strict=True)),
+        } for partner_id, occasion_key, date_due, user_id, company_id, order_id, invoice_id, *values
+            in self.env.cr.fetchall()]
 
     @api.model
     def _sql_partner_company(self, partner_alias, user_alias):
@@ -330,8 +339,10 @@ class CustomerFollowupGenerator(models.AbstractModel):
 
     @api.model
     def _occasions_lost_quote(self, today):
-        """``followup_lost_quote_days`` after a quotation was cancelled."""
-        return self._fetch_occasions('lost_quote', SQL("""
+        """``followup_lost_quote_days`` after a quotation was cancelled. The
+        revisit needs a new approach, so the card asks to check the
+        customer's MAN profile again."""
+        occasions = self._fetch_occasions('lost_quote', SQL("""
             SELECT so.partner_id, 'sale.order,' || so.id AS occasion_key,
                    so.followup_cancel_date + c.followup_lost_quote_days AS date_due,
                    so.user_id, so.company_id, so.id AS order_id, NULL::int AS invoice_id
@@ -340,6 +351,153 @@ class CustomerFollowupGenerator(models.AbstractModel):
              WHERE so.state = 'cancel' AND so.followup_cancel_date IS NOT NULL
                AND so.followup_cancel_date + c.followup_lost_quote_days <= %(today)s
         """, today=today))
+        partners = self.env['res.partner'].browse({o['partner_id'] for o in occasions}).commercial_partner_id
+        profiles = {partner.id: partner.man_profile for partner in partners}
+        for occasion in occasions:
+            profile = profiles.get(self.env['res.partner'].browse(occasion['partner_id']).commercial_partner_id.id)
+            occasion['note'] = self.env._(
+                "Before the revisit, check the MAN profile again (now %(profile)s): has the money, the "
+                "authority or the need changed? Plan a different approach, not the same pitch again.",
+                profile=profile or 'm+a+n')
+        return occasions
+
+    @api.model
+    def _occasions_at_risk(self, today):
+        """Once per period of ``followup_risk_days``: a new or active customer
+        whose confirmed revenue of the last ``followup_risk_days`` fell by at
+        least ``followup_risk_drop_percent`` against the same number of days
+        before. Dormant customers get ``win_back`` instead. The card keeps
+        both figures and the drop."""
+        self.env['res.partner.grading'].flush_model()
+        occasions = self._fetch_occasions('at_risk', SQL("""
+            WITH bounds AS (
+                -- day edges in the user's timezone, as UTC timestamps: the
+                -- scan compares raw order dates
+                SELECT c.id AS company_id, c.followup_risk_drop_percent AS drop_percent,
+                       ((%(today)s::date - 2 * c.followup_risk_days + 1)::timestamp
+                            AT TIME ZONE %(tz)s AT TIME ZONE 'UTC') AS previous_start,
+                       ((%(today)s::date - c.followup_risk_days + 1)::timestamp
+                            AT TIME ZONE %(tz)s AT TIME ZONE 'UTC') AS recent_start,
+                       ((%(today)s::date + 1)::timestamp AT TIME ZONE %(tz)s AT TIME ZONE 'UTC') AS recent_end,
+                       %(epoch)s::date + (%(today)s::date - %(epoch)s::date)
+                            / c.followup_risk_days * c.followup_risk_days AS period_start
+                  FROM res_company c
+                 WHERE c.followup_risk_days > 0
+            ), revenue AS (
+                SELECT p.commercial_partner_id AS partner_id, so.company_id,
+                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)::numeric)
+                           FILTER (WHERE so.date_order >= b.recent_start), 0) AS recent,
+                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)::numeric)
+                           FILTER (WHERE so.date_order < b.recent_start), 0) AS previous
+                  FROM sale_order so
+                  JOIN bounds b ON b.company_id = so.company_id
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= b.previous_start AND so.date_order < b.recent_end
+              GROUP BY 1, 2
+            )
+            SELECT r.partner_id, 'at_risk:' || to_char(b.period_start, 'YYYY-MM-DD') AS occasion_key,
+                   %(today)s::date AS date_due, cp.user_id, r.company_id,
+                   NULL::int AS order_id, NULL::int AS invoice_id,
+                   ROUND(r.recent, 2) AS risk_recent_amount, ROUND(r.previous, 2) AS risk_previous_amount,
+                   ROUND(100 * (1 - r.recent / r.previous), 1) AS risk_drop_percent
+              FROM revenue r
+              JOIN bounds b ON b.company_id = r.company_id
+              JOIN res_partner cp ON cp.id = r.partner_id
+              JOIN res_partner_grading g ON g.partner_id = r.partner_id AND g.company_id = r.company_id
+             WHERE cp.active AND (cp.company_id IS NULL OR cp.company_id = r.company_id)
+               AND g.customer_lifecycle IN ('new', 'active')
+               AND r.previous > 0 AND r.recent <= r.previous * (100 - b.drop_percent) / 100.0
+        """, today=today, tz=self.env.tz.zone, epoch=RISK_EPOCH),
+            extra=('risk_recent_amount', 'risk_previous_amount', 'risk_drop_percent'))
+        companies = self.env['res.company'].browse({o['company_id'] for o in occasions})
+        days = {company.id: company.followup_risk_days for company in companies}
+        currencies = {company.id: company.currency_id for company in companies}
+        for occasion in occasions:
+            currency = currencies[occasion['company_id']]
+            occasion['note'] = self.env._(
+                "Confirmed revenue of the last %(days)s days: %(recent)s, against %(previous)s in the "
+                "%(days)s days before: down %(drop)s%%. Call before the customer is lost.",
+                days=days[occasion['company_id']], recent=currency.format(float(occasion['risk_recent_amount'])),
+                previous=currency.format(float(occasion['risk_previous_amount'])),
+                drop=float(occasion['risk_drop_percent']))
+        return occasions
+
+    @api.model
+    def _sql_prospect_reviews(self):
+        """Every qualified prospect's next review, per company: the day its
+        MAN profile was set, then a cadence after its last review card was
+        closed; ``pending`` while that card is still open. The cadence is
+        the A, B or C review cadence for three, two or one of M, A, N
+        (``MAN_REVIEW_GRADES``); m+a+n is never reviewed."""
+        traits = SQL("COALESCE(p.man_money, FALSE)::int + COALESCE(p.man_authority, FALSE)::int"
+                     " + COALESCE(p.man_need, FALSE)::int")
+        cadence = SQL("CASE %s %s ELSE 0 END", traits, SQL(" ").join(
+            SQL("WHEN %s THEN c.%s", count, SQL.identifier(f'followup_review_days_{grade}'))
+            for count, grade in MAN_REVIEW_GRADES.items()))
+        return SQL("""
+            SELECT pr.partner_id, pr.company_id, pr.user_id,
+                   CASE WHEN l.state IS NULL THEN pr.man_profile_date
+                        ELSE COALESCE(l.date_done, l.date_due) + pr.cadence END AS date_due,
+                   COALESCE(l.state IN %(open_states)s, FALSE) AS pending
+              FROM (
+                    SELECT p.id AS partner_id, p.user_id, p.man_profile_date, c.id AS company_id,
+                           %(cadence)s AS cadence
+                      FROM res_partner p
+                 LEFT JOIN res_users u ON u.id = p.user_id
+                      JOIN res_company c ON c.id = %(company)s
+                     WHERE p.active AND p.id = p.commercial_partner_id AND p.man_profile_date IS NOT NULL
+                ) AS pr
+              LEFT JOIN LATERAL (
+                    SELECT f.state, f.date_done, f.date_due
+                      FROM customer_followup f
+                     WHERE f.kind = 'prospect_review' AND f.partner_id = pr.partner_id
+                       AND f.company_id = pr.company_id
+                  ORDER BY f.date_due DESC, f.id DESC
+                     LIMIT 1
+                ) AS l ON TRUE
+             WHERE pr.cadence > 0
+               AND NOT EXISTS (
+                    SELECT 1 FROM res_partner_grading g
+                     WHERE g.partner_id = pr.partner_id AND g.company_id = pr.company_id
+                       AND g.customer_lifecycle <> 'prospect')
+        """, open_states=FOLLOWUP_OPEN_STATES, cadence=cadence,
+            company=self._sql_partner_company('p', 'u'))
+
+    @api.model
+    def _prospect_review_dates(self, partners):
+        """{partner id: next review date} of the qualified prospects among
+        ``partners`` (commercial partners), in the current company."""
+        ids = [pid for pid in partners.ids if isinstance(pid, int)]
+        if not ids:
+            return {}
+        for model in ('res.partner', 'res.partner.grading', 'customer.followup'):
+            self.env[model].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT r.partner_id, r.date_due FROM (%(reviews)s) AS r
+             WHERE r.partner_id = ANY(%(ids)s) AND r.company_id = %(company)s
+        """, reviews=self._sql_prospect_reviews(), ids=ids, company=self.env.company.id))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _occasions_prospect_review(self, today):
+        """A qualified prospect's review, on its MAN cadence (see
+        :meth:`_sql_prospect_reviews`). The card shows the recommended
+        action for the profile."""
+        self.env['res.partner.grading'].flush_model()
+        occasions = self._fetch_occasions('prospect_review', SQL("""
+            SELECT r.partner_id, 'prospect_review:' || to_char(r.date_due, 'YYYY-MM-DD') AS occasion_key,
+                   r.date_due, r.user_id, r.company_id, NULL::int AS order_id, NULL::int AS invoice_id
+              FROM (%(reviews)s) AS r
+             WHERE NOT r.pending AND r.date_due <= %(today)s
+        """, reviews=self._sql_prospect_reviews(), today=today))
+        partners = self.env['res.partner'].browse({o['partner_id'] for o in occasions})
+        profiles = {partner.id: partner.man_profile for partner in partners}
+        for occasion in occasions:
+            profile = profiles[occasion['partner_id']]
+            occasion['note'] = self.env._(
+                "Prospect review, MAN profile %(profile)s: %(action)s",
+                profile=profile, action=MAN_RECOMMENDATIONS[profile]._translate(self.env.lang or 'en_US'))
+        return occasions
 
     # ------------------------------------------------------------------
     # Reorder suggestions (cross-selling)

@@ -6,6 +6,7 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_date, formatLang
 
 from ..const import (
+    REFERRAL_OPEN_STATES,
     REFERRAL_ORDER_STEPS,
     REFERRAL_REWARD_STATES,
     REFERRAL_REWARD_TYPES,
@@ -402,6 +403,10 @@ class CustomerReferral(models.Model):
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _work_open_domain(self):
+        return Domain('state', 'in', REFERRAL_OPEN_STATES)
 
     @api.private
     def _ensure_step(self, step):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare
 
 from ..const import (
@@ -538,6 +539,10 @@ class CustomerReturn(models.Model):
     # ------------------------------------------------------------------
     # Business helpers: workflow
     # ------------------------------------------------------------------
+
+    @api.model
+    def _work_open_domain(self):
+        return Domain('state', 'in', RETURN_OPEN_STATES)
 
     @api.private
     def _ensure_step(self, step, guards=True):

@@ -1,5 +1,8 @@
+from collections import Counter
+
 from odoo import api, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 
 class CustomerWorkMixin(models.AbstractModel):
@@ -24,6 +27,24 @@ class CustomerWorkMixin(models.AbstractModel):
     ``_work_link_fields`` and calls :meth:`_ensure_work_companies` before
     and :meth:`_ensure_work_allowed` after its ``create``, and
     :meth:`_ensure_work_allowed` after its ``write``.
+
+    **Handover.** When a customer changes salesperson (its commercial
+    partner's ``user_id``, or the *Hand over customers* wizard), the open
+    work of every model of this mixin moves to the successor with
+    :meth:`_hand_over_work`: the records of that customer (through
+    ``_work_partner_field``) still open and assigned (``_work_user_field``)
+    to the previous salesperson or to nobody, with their activities of the
+    previous salesperson. A model says which of its records are still open
+    by overriding one method, :meth:`_work_open_domain`::
+
+        @api.model
+        def _work_open_domain(self):
+            return Domain('state', 'in', ('draft', 'approved', 'received'))
+
+    Without it, records whose ``is_open`` field is set are open (no such
+    field: nothing moves). The move is one search and one ``write`` per
+    model, whatever the number of customers, so a model's ``write`` of its
+    user field must stay set-based too.
     """
     _name = 'customer.work.mixin'
     _description = "After-Sales Work about a Customer"
@@ -85,3 +106,61 @@ class CustomerWorkMixin(models.AbstractModel):
                     raise AccessError(self.env._(
                         "You cannot link %(work)s to %(document)s: you are not allowed to open it.",
                         work=self._description, document=document.sudo().display_name))
+
+    @api.model
+    def _work_open_domain(self):
+        """The records of this model that are still open work, as a domain:
+        those move to the new salesperson when the customer changes hands.
+        Override it in each model; by default, records whose ``is_open``
+        field is set."""
+        if 'is_open' in self._fields:
+            return Domain('is_open', '=', True)
+        return Domain.FALSE
+
+    @api.model
+    @api.private
+    def _hand_over_work(self, customers, old_user, new_user):
+        """Move the open work about ``customers`` (commercial partners)
+        assigned to ``old_user`` or to nobody, in every model of the mixin,
+        to ``new_user``, with ``old_user``'s activities on it. Set-based: a
+        constant number of queries per model, whatever the number of
+        customers or records. Rights are the caller's business.
+
+        :return: {customer id: Counter({model description: moved records})}
+        """
+        moved = {}
+        if not customers or not new_user:
+            return moved
+        Activity = self.env['mail.activity'].sudo().with_context(mail_activity_quick_update=True)
+        for model_name in sorted(self.env['customer.work.mixin']._inherit_children):
+            Model = self.env[model_name].sudo()
+            if Model._abstract or Model._transient or not Model._work_user_field:
+                continue
+            partner_field, user_field = Model._work_partner_field, Model._work_user_field
+            records = Model.search(Domain.AND([
+                Model._work_open_domain(),
+                Domain(f'{partner_field}.commercial_partner_id', 'in', customers.ids),
+                Domain(user_field, 'in', [old_user.id, False] if old_user else [False]),
+            ]))
+            if not records:
+                continue
+            if old_user:
+                # Activities first: a model that keeps its activities in
+                # step with its user (follow-up cards) then finds nothing
+                # left to change.
+                Activity.search([
+                    ('res_model', '=', model_name), ('res_id', 'in', records.ids), ('user_id', '=', old_user.id),
+                ]).write({'user_id': new_user.id})
+            # The chatter of each record says who took over; tracking and
+            # assignment e-mails would cost a message per record.
+            records.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write(
+                {user_field: new_user.id})
+            description = self.env['ir.model']._get(model_name).name
+            if hasattr(records, '_message_log_batch'):
+                body = (self.env._("%(new)s took over from %(old)s.", new=new_user.name, old=old_user.name)
+                        if old_user else self.env._("%(new)s took over.", new=new_user.name))
+                records._message_log_batch({record.id: body for record in records})
+            for record in records:
+                customer = record[partner_field].commercial_partner_id.id
+                moved.setdefault(customer, Counter())[description] += 1
+        return moved

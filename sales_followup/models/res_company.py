@@ -19,7 +19,7 @@ SETTING_BOUNDS = {
     'followup_thanks_delay': (0, 365),
     'followup_payment_reminder_days': (0, 365),
     'followup_lost_quote_days': (0, 3650),
-    'followup_complaint_followup_days': (0, 365),
+    'followup_complaint_followup_days': (1, 7),
     'followup_credit_tolerance': (0, 100),
     'followup_credit_overdue_days': (0, 3650),
     'followup_return_days': (0, 3650),
@@ -28,6 +28,8 @@ SETTING_BOUNDS = {
     'followup_complaint_reply_days_high': (0, 365),
     'followup_complaint_reply_days_normal': (0, 365),
     'followup_complaint_reply_days_low': (0, 365),
+    'followup_risk_days': (7, 730),
+    'followup_risk_drop_percent': (1, 100),
 }
 
 
@@ -52,7 +54,9 @@ class ResCompany(models.Model):
     followup_thanks_delay = fields.Integer(string="Thank-you Delay (days)", default=2)
     followup_payment_reminder_days = fields.Integer(string="Payment Reminder (days before due)", default=3)
     followup_lost_quote_days = fields.Integer(string="Lost Quotation Revisit (days)", default=30)
-    followup_complaint_followup_days = fields.Integer(string="Complaint Follow-up (days)", default=7)
+    followup_complaint_followup_days = fields.Integer(
+        string="Complaint Follow-up (days)", default=3,
+        help="Days after resolution to check with the customer that the problem is really solved (1 to 7).")
 
     # Credit control
     followup_credit_mode = fields.Selection(
@@ -86,6 +90,13 @@ class ResCompany(models.Model):
     followup_referral_program_id = fields.Many2one(
         comodel_name='loyalty.program', string="Referral Rewards Program", ondelete='set null', copy=False,
         help="The coupon program of referral rewards, created with the first discount granted.")
+    # Early warning: falling orders
+    followup_risk_days = fields.Integer(
+        string="Orders Dropping: Period (days)", default=90,
+        help="Revenue of this many last days is compared with the same number of days before.")
+    followup_risk_drop_percent = fields.Integer(
+        string="Orders Dropping: Drop (%)", default=50,
+        help="A drop of at least this share of the revenue gives the customer an Orders Dropping card.")
 
     # ------------------------------------------------------------------
     # Constraints

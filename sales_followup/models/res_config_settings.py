@@ -44,6 +44,8 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.followup_complaint_reply_days_low', readonly=False)
     followup_satisfaction_request = fields.Boolean(
         related='company_id.followup_satisfaction_request', readonly=False)
+    followup_risk_days = fields.Integer(related='company_id.followup_risk_days', readonly=False)
+    followup_risk_drop_percent = fields.Integer(related='company_id.followup_risk_drop_percent', readonly=False)
 
     # ------------------------------------------------------------------
     # CRUD

@@ -1,16 +1,21 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..const import (
+    CARD_COMPLETENESS_FIELDS,
     CUSTOMER_GRADES,
     CUSTOMER_KINDS,
     CUSTOMER_LIFECYCLES,
     CUSTOMER_POTENTIALS,
     CUSTOMER_SIZES,
+    FOLLOWUP_OPEN_STATES,
     MAN_RECOMMENDATIONS,
     REFERRAL_CENTER_OVERRIDES,
 )
@@ -33,7 +38,10 @@ GRADING_MANAGER_FIELDS = frozenset({'customer_grade', 'customer_grade_locked', '
 CREDIT_PROTECTED_FIELDS = frozenset({'credit_limit', 'credit_hold'})
 # Only after-sales managers may decide who is a centre of influence.
 REFERRAL_MANAGER_FIELDS = frozenset({'is_referral_center', 'referral_center_override', 'referral_center_reason'})
-PROTECTED_FIELDS = ENGINE_FIELDS | GRADING_MANAGER_FIELDS | CREDIT_PROTECTED_FIELDS | REFERRAL_MANAGER_FIELDS
+# Computed from the card itself: nobody sets them by hand.
+CARD_COMPUTED_FIELDS = frozenset({'card_completeness', 'man_profile_date'})
+PROTECTED_FIELDS = (ENGINE_FIELDS | GRADING_MANAGER_FIELDS | CREDIT_PROTECTED_FIELDS | REFERRAL_MANAGER_FIELDS
+                    | CARD_COMPUTED_FIELDS)
 # Values owned by the commercial entity and copied onto its contacts, so a
 # contact shows its company's card (birthday and personal notes stay personal).
 # The grading figures need no copy: contacts read their commercial partner's.
@@ -43,6 +51,11 @@ COMMERCIAL_FIELDS = [
     'customer_relationship_notes', 'credit_hold',
     'referred_by_id', 'is_influential', 'referral_center_override', 'referral_center_reason',
 ]
+
+# The weekly card review lists this many customers per salesperson and
+# counts the rest; managers get their activity in batches of this size.
+CARD_REVIEW_LISTED = 20
+CARD_REVIEW_BATCH_SIZE = 50
 
 
 class ResPartner(models.Model):
@@ -172,6 +185,16 @@ class ResPartner(models.Model):
         groups='sales_followup.group_followup_user',
         help="Returns of the commercial entity and its contacts.")
 
+    man_profile_date = fields.Date(
+        string="MAN Profile Set On", compute='_compute_man_profile_date', store=True, precompute=True, copy=False,
+        help="The day the MAN profile was last changed: a qualified prospect's first review falls due that day.")
+    prospect_review_date = fields.Date(
+        string="Next Prospect Review", compute='_compute_prospect_review_date',
+        help="The more of money, authority and need, the more often a prospect is reviewed: "
+             "three on the A cadence, two on the B cadence, one on the C cadence, none never.")
+    card_completeness = fields.Integer(
+        string="Card Completeness (%)", compute='_compute_card_completeness', store=True, aggregator='avg',
+        help="Share of the customer-card fields that matter for this kind of customer that are filled in.")
 
     # ------------------------------------------------------------------
     # Computes
@@ -424,6 +447,27 @@ class ResPartner(models.Model):
         for partner in self:
             partner.customer_return_count = counts.get(partner.commercial_partner_id, 0)
 
+    @api.depends('man_money', 'man_authority', 'man_need')
+    def _compute_man_profile_date(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            qualified = partner.man_money or partner.man_authority or partner.man_need
+            partner.man_profile_date = today if qualified else False
+
+    @api.depends('man_profile_date', 'man_money', 'man_authority', 'man_need')
+    @api.depends_context('company')
+    def _compute_prospect_review_date(self):
+        dates = self.env['customer.followup.generator']._prospect_review_dates(self.commercial_partner_id)
+        for partner in self:
+            partner.prospect_review_date = dates.get(partner.commercial_partner_id.id, False)
+
+    @api.depends(*{fname for fnames in CARD_COMPLETENESS_FIELDS.values() for fname in fnames})
+    def _compute_card_completeness(self):
+        for partner in self:
+            fnames = CARD_COMPLETENESS_FIELDS.get(partner.customer_kind) or CARD_COMPLETENESS_FIELDS[False]
+            filled = sum(1 for fname in fnames if partner[fname])
+            partner.card_completeness = round(100 * filled / len(fnames))
+
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
@@ -442,6 +486,7 @@ class ResPartner(models.Model):
             if partner.referral_center_override and not (partner.referral_center_reason or '').strip():
                 raise ValidationError(self.env._(
                     "Say why %(partner)s is or is not a centre of influence.", partner=partner.display_name))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -468,19 +513,25 @@ class ResPartner(models.Model):
     def write(self, vals):
         for partner in self:
             partner._ensure_may_set(vals, partner)
+        handovers = self._prepare_handovers(vals)
         if 'customer_grade' in vals and 'next_review_date' not in vals and any(
                 partner.customer_grade != (vals['customer_grade'] or False) for partner in self):
             # A grade set by hand starts its own review cadence.
             vals = dict(vals, next_review_date=self.env['customer.grading']._review_date(
                 self.env.company, vals['customer_grade']))
-        if 'referred_by_id' not in vals or self._referral_syncing():
-            return super().write(vals)
-        # Setting who referred a customer records the referral, which then
-        # writes referred_by_id on the customer and its contacts.
-        vals = dict(vals)
-        referrer = vals.pop('referred_by_id')
+        referrer = None
+        if 'referred_by_id' in vals and not self._referral_syncing():
+            # Setting who referred a customer records the referral, which then
+            # writes referred_by_id on the customer and its contacts.
+            vals = dict(vals)
+            referrer = vals.pop('referred_by_id')
         result = super().write(vals)
-        self._referral_set_referrer(referrer)
+        if referrer is not None:
+            self._referral_set_referrer(referrer)
+        if handovers:
+            self._hand_over_customers(handovers, self.env['res.users'].browse(vals['user_id']))
+        if {'man_money', 'man_authority', 'man_need'} & vals.keys():
+            self._cancel_prospect_reviews()
         return result
 
     # ------------------------------------------------------------------
@@ -550,6 +601,77 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
+
+    @api.private
+    def _prepare_handovers(self, vals):
+        """The customers (commercial partners) whose salesperson ``vals``
+        changes, per previous salesperson. A salesperson may hand over only
+        their own customers, and take only customers nobody sells to."""
+        if 'user_id' not in vals:
+            return {}
+        new_user = self.env['res.users'].browse(vals['user_id'] or ())
+        changing = self.filtered(lambda partner: partner.user_id != new_user)
+        if not changing:
+            return {}
+        user = self.env.user
+        if not self.env.su and not user.has_group('sales_followup.group_followup_manager'):
+            for partner in changing:
+                owner = partner.commercial_partner_id.user_id or partner.user_id
+                if owner and owner != user:
+                    raise AccessError(self.env._(
+                        "%(customer)s is %(salesperson)s's customer: only they or an after-sales manager "
+                        "can hand it over.", customer=partner.display_name, salesperson=owner.name))
+                if not owner and new_user != user:
+                    raise AccessError(self.env._(
+                        "%(customer)s has no salesperson: you can take it over yourself, but only an "
+                        "after-sales manager can give it to %(salesperson)s.",
+                        customer=partner.display_name, salesperson=new_user.name))
+        handovers = defaultdict(lambda: self.browse())
+        for partner in changing:
+            if partner.commercial_partner_id == partner:
+                handovers[partner.user_id] |= partner
+        return handovers
+
+    @api.private
+    def _hand_over_customers(self, handovers, new_user):
+        """Move the open work of the customers of ``handovers`` (previous
+        salesperson -> customers) to ``new_user``, with their contacts that
+        had the previous salesperson, and say so in each customer's chatter.
+        A constant number of queries per previous salesperson."""
+        if not new_user:
+            return
+        Work = self.env['customer.work.mixin']
+        for old_user, customers in handovers.items():
+            moved = Work._hand_over_work(customers, old_user, new_user)
+            if old_user:
+                self.sudo().search([
+                    ('commercial_partner_id', 'in', customers.ids), ('id', 'not in', customers.ids),
+                    ('user_id', '=', old_user.id),
+                ]).write({'user_id': new_user.id})
+            bodies = {}
+            for customer in customers:
+                took_over = (
+                    self.env._("%(new)s took over from %(old)s as salesperson.", new=new_user.name, old=old_user.name)
+                    if old_user else self.env._("%(new)s took over as salesperson.", new=new_user.name))
+                work = moved.get(customer.id)
+                bodies[customer.id] = " ".join([took_over, self.env._(
+                    "Open work moved to them: %(work)s.",
+                    work=", ".join(f"{description} ({count})" for description, count in sorted(work.items())),
+                ) if work else self.env._("There was no open work to move.")])
+            customers._message_log_batch(bodies)
+
+    @api.private
+    def _cancel_prospect_reviews(self):
+        """m+a+n is no prospect: its pending prospect reviews are dropped."""
+        dropped = self.commercial_partner_id.filtered(lambda partner: partner.man_profile == 'm+a+n')
+        if not dropped:
+            return
+        cards = self.env['customer.followup'].sudo().search([
+            ('kind', '=', 'prospect_review'), ('commercial_partner_id', 'in', dropped.ids),
+            ('state', 'in', FOLLOWUP_OPEN_STATES),
+        ])
+        if cards:
+            cards.write({'state': 'cancelled', 'outcome': self.env._("Not a prospect any more (m+a+n).")})
 
     @api.private
     def _ensure_grade_to_lock(self):
@@ -635,6 +757,11 @@ class ResPartner(models.Model):
         if self.env.su or not protected:
             return
         changed = {fname for fname in protected if not self._same_value(fname, vals[fname], current, new)}
+        if changed & CARD_COMPUTED_FIELDS:
+            raise UserError(self.env._(
+                "%(fields)s are computed from the customer card and cannot be set by hand.",
+                fields=", ".join(sorted(self._fields[fname]._description_string(self.env)
+                                        for fname in changed & CARD_COMPUTED_FIELDS))))
         if changed & ENGINE_FIELDS:
             raise UserError(self.env._(
                 "%(fields)s are computed by the daily grading from the customer's orders and cannot be set by hand.",
@@ -658,3 +785,75 @@ class ResPartner(models.Model):
             # Salespeople may not read the credit limit, yet may send it back.
             return value == field.convert_to_cache(current.sudo()[fname], current)
         return not value or (fname == 'customer_lifecycle' and value == 'prospect')
+
+    @api.model
+    def _cron_review_incomplete_cards(self):
+        """Weekly: give each manager one activity listing, per salesperson
+        of theirs, the customers whose cards are incomplete. A manager who
+        already has this week's review gets no second one, so re-runs
+        create nothing."""
+        today = fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        groups = self.sudo()._read_group(
+            [('card_completeness', '<', 100), ('user_id', '!=', False), ('user_ids', '=', False),
+             '|', ('is_company', '=', True), ('parent_id', '=', False)],
+            ['user_id'], ['id:recordset'])
+        by_manager = defaultdict(dict)
+        managers = {}
+        for salesperson, customers in groups:
+            if salesperson not in managers:
+                managers[salesperson] = self._card_review_manager(salesperson)
+            if managers[salesperson]:
+                by_manager[managers[salesperson]][salesperson] = customers
+        activity_type = self.env.ref('sales_followup.mail_activity_type_card_review')
+        Activity = self.env['mail.activity'].sudo().with_context(active_test=False, mail_activity_quick_update=True)
+        reviewed = set(Activity.search([
+            ('activity_type_id', '=', activity_type.id), ('res_model', '=', False),
+            ('user_id', 'in', [manager.id for manager in by_manager]),
+            ('date_deadline', '>=', week_start), ('date_deadline', '<', week_start + timedelta(days=7)),
+        ]).user_id.ids)
+        todo = [manager for manager in by_manager if manager.id not in reviewed]
+        IrCron = self.env['ir.cron']
+        remaining = len(todo)
+        IrCron._commit_progress(remaining=remaining)
+        for batch in split_every(CARD_REVIEW_BATCH_SIZE, todo, list):
+            Activity.create([{
+                'activity_type_id': activity_type.id,
+                'user_id': manager.id,
+                'date_deadline': today,
+                'summary': self.env._("Check your salespeople's incomplete customer cards"),
+                'note': self._card_review_note(by_manager[manager]),
+            } for manager in batch])
+            remaining -= len(batch)
+            if not IrCron._commit_progress(len(batch), remaining=remaining) and remaining:
+                break
+
+    @api.model
+    def _card_review_manager(self, salesperson):
+        """Who reviews ``salesperson``'s cards: the leader of their sales
+        team, else the company's first sales administrator."""
+        leader = salesperson.sale_team_id.user_id
+        if leader and leader != salesperson and leader.active:
+            return leader
+        root = self.env.ref('base.user_root')
+        administrators = self.env.ref('sales_team.group_sale_manager').sudo().all_user_ids.filtered(
+            lambda user: user.active and not user.share and user != root
+            and salesperson.company_id in user.company_ids)
+        return administrators.sorted('id')[:1]
+
+    @api.model
+    def _card_review_note(self, customers_by_salesperson):
+        """The review's note: per salesperson, their customers with an
+        incomplete card and how complete each is."""
+        lines = [Markup("<p>%s</p>") % self.env._(
+            "Customer cards to complete, per salesperson (completeness in brackets):")]
+        for salesperson, customers in sorted(customers_by_salesperson.items(), key=lambda item: item[0].name):
+            customers = customers.sorted(lambda partner: (partner.card_completeness, partner.display_name))
+            listed = Markup(", ").join(
+                Markup("%s (%s%%)") % (customer.display_name, customer.card_completeness)
+                for customer in customers[:CARD_REVIEW_LISTED])
+            more = len(customers) - CARD_REVIEW_LISTED
+            if more > 0:
+                listed += escape(self.env._(" and %(count)s more", count=more))
+            lines.append(Markup("<p><b>%s</b> (%s): %s</p>") % (salesperson.name, len(customers), listed))
+        return Markup("").join(lines)

@@ -9,17 +9,38 @@ RATIO_FIELDS = {
     'collection_rate': ('collected_amount', 'invoiced_amount'),
     'on_time_rate': ('cards_done_on_time', 'cards_done'),
     'return_rate': ('returned_amount', 'sold_amount'),
+    'retention_rate': ('customers_retained', 'customers_previous'),
+    'complaints_per_100_orders': ('complaint_count', 'order_count'),
 }
 # Averages recomputed from their sum and count for the same reason.
 AVERAGE_FIELDS = {
     'satisfaction_avg': ('satisfaction_sum', 'satisfaction_count'),
+    'avg_resolution_days': ('resolution_days_total', 'complaints_resolved'),
+    'card_completeness': ('card_completeness_total', 'card_count'),
 }
 # The measures every fact of the report gives (0 when it is not about it).
 FACT_MEASURES = (
     'confirmed_sales', 'invoiced_amount', 'collected_amount', 'cards_done', 'cards_done_on_time',
     'cards_overdue', 'sold_amount', 'returned_amount', 'orders_saved', 'referrals_won',
     'satisfaction_sum', 'satisfaction_count',
+    'customers_previous', 'customers_retained', 'new_customers', 'prospects_added', 'order_count',
+    'complaint_count', 'complaints_resolved', 'resolution_days_total', 'card_count', 'card_completeness_total',
 )
+# Customers per salesperson, company and month of their confirmed orders.
+CUSTOMER_MONTHS = """(
+    SELECT DISTINCT so.user_id, so.company_id, p.commercial_partner_id AS partner_id,
+           date_trunc('month', so.date_order)::date AS date
+      FROM sale_order so
+      JOIN res_partner p ON p.id = so.partner_id
+     WHERE so.state = 'sale'
+)"""
+# Customer cards: commercial entities with a salesperson, users and companies aside.
+CUSTOMER_CARDS = """res_partner p
+      JOIN res_users u ON u.id = p.user_id
+     WHERE p.active AND p.id = p.commercial_partner_id
+       AND NOT EXISTS (SELECT 1 FROM res_users pu WHERE pu.partner_id = p.id)
+       AND NOT EXISTS (SELECT 1 FROM res_company pc WHERE pc.partner_id = p.id)"""
+
 
 
 class FollowupKpiReport(models.Model):
@@ -74,13 +95,48 @@ class FollowupKpiReport(models.Model):
         string="Average Satisfaction", readonly=True, aggregator='sum', digits=(16, 1),
         help="Average of the order ratings and closed complaints' satisfaction (1 to 5).")
 
+    # Team figures
+    customers_previous = fields.Integer(
+        string="Customers of the Previous Month", readonly=True,
+        help="Customers the salesperson sold to in the previous month.")
+    customers_retained = fields.Integer(
+        readonly=True,
+        help="Customers of the previous month who bought again this month.")
+    retention_rate = fields.Float(
+        string="Retention Rate (%)", readonly=True, aggregator='sum', digits=(16, 1),
+        help="Customers retained / customers of the previous month.")
+    new_customers = fields.Integer(
+        string="New Customers Won", readonly=True,
+        help="Customers whose first confirmed order the salesperson took in the month.")
+    prospects_added = fields.Integer(
+        readonly=True, help="Customers and prospects created in the month with this salesperson.")
+    order_count = fields.Integer(string="Orders", readonly=True, help="Orders confirmed in the month.")
+    complaint_count = fields.Integer(
+        string="Complaints", readonly=True, help="Complaints received in the month, cancelled ones aside.")
+    complaints_per_100_orders = fields.Float(
+        string="Complaints per 100 Orders", readonly=True, aggregator='sum', digits=(16, 1))
+    complaints_resolved = fields.Integer(readonly=True, help="Complaints resolved in the month.")
+    resolution_days_total = fields.Float(
+        string="Resolution Days (total)", readonly=True, digits=(16, 1))
+    avg_resolution_days = fields.Float(
+        string="Average Resolution (days)", readonly=True, aggregator='sum', digits=(16, 1),
+        help="Days from reception to resolution of the complaints resolved in the month.")
+    card_count = fields.Integer(
+        string="Customer Cards", readonly=True,
+        help="The salesperson's customers today, counted in the current month.")
+    card_completeness_total = fields.Integer(string="Card Completeness (total)", readonly=True)
+    card_completeness = fields.Float(
+        string="Card Completeness (%)", readonly=True, aggregator='sum', digits=(16, 1),
+        help="Average completeness of the salesperson's customer cards today, in the current month.")
+
     @property
     def _table_query(self):
         facts = SQL(" UNION ALL ".join(["%s"] * len(self._facts())), *(
             SQL("SELECT %s FROM %s",
                 SQL(", ").join([
                     SQL("%s AS user_id, %s AS company_id, date_trunc('month', %s)::date AS date",
-                        SQL(fact['user_id']), SQL(fact['company_id']), SQL(fact['date'])),
+                        SQL(fact['user_id']), SQL(fact['company_id']),
+                        fact['date'] if isinstance(fact['date'], SQL) else SQL(fact['date'])),
                     *(SQL("(%s)::float AS %s", SQL(fact.get(measure, '0')), SQL.identifier(measure))
                       for measure in FACT_MEASURES),
                 ]),
@@ -115,12 +171,14 @@ class FollowupKpiReport(models.Model):
         measures it gives (the others are 0). Another figure is one more
         measure and one more fact."""
         today = fields.Date.context_today(self)
+        month = today.replace(day=1)
         rate = "COALESCE(NULLIF(so.currency_rate, 0), 1)"
         return [{
             'user_id': 'so.user_id', 'company_id': 'so.company_id', 'date': 'so.date_order',
             'from': "sale_order so WHERE so.state = 'sale'",
             'confirmed_sales': f"so.amount_untaxed / {rate}",
             'sold_amount': f"so.amount_untaxed / {rate}",
+            'order_count': '1',
         }, {
             'user_id': 'am.invoice_user_id', 'company_id': 'am.company_id', 'date': 'am.invoice_date',
             'from': "account_move am WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted'",
@@ -182,6 +240,45 @@ class FollowupKpiReport(models.Model):
             'from': """customer_complaint c
                  WHERE c.state = 'closed' AND c.satisfaction_score > 0 AND c.date_closed IS NOT NULL""",
             'satisfaction_sum': 'c.satisfaction_score', 'satisfaction_count': '1',
+        }, {
+            # A customer of the previous month counts in this month's base, and
+            # as retained if it bought again, from anybody of the company.
+            'user_id': 'prev.user_id', 'company_id': 'prev.company_id', 'date': "prev.date + interval '1 month'",
+            'from': SQL("%s AS prev WHERE prev.date < %s", SQL(CUSTOMER_MONTHS), month),
+            'customers_previous': '1',
+            'customers_retained': f"""CASE WHEN EXISTS (
+                    SELECT 1 FROM {CUSTOMER_MONTHS} AS cur
+                     WHERE cur.company_id = prev.company_id AND cur.partner_id = prev.partner_id
+                       AND cur.date = (prev.date + interval '1 month')::date) THEN 1 ELSE 0 END""",
+        }, {
+            'user_id': 'first_order.user_id', 'company_id': 'first_order.company_id', 'date': 'first_order.date',
+            'from': """(
+                    SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
+                           so.user_id, so.company_id, so.date_order AS date
+                      FROM sale_order so
+                      JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale'
+                  ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
+                ) AS first_order""",
+            'new_customers': '1',
+        }, {
+            'user_id': 'p.user_id', 'company_id': 'COALESCE(p.company_id, u.company_id)', 'date': 'p.create_date',
+            'from': CUSTOMER_CARDS,
+            'prospects_added': '1',
+        }, {
+            'user_id': 'cc.user_id', 'company_id': 'cc.company_id', 'date': 'cc.date_received',
+            'from': "customer_complaint cc WHERE cc.state != 'cancelled'",
+            'complaint_count': '1',
+        }, {
+            'user_id': 'cc.user_id', 'company_id': 'cc.company_id', 'date': 'cc.date_resolved',
+            'from': "customer_complaint cc WHERE cc.date_resolved IS NOT NULL AND cc.state != 'cancelled'",
+            'complaints_resolved': '1', 'resolution_days_total': 'cc.resolution_days',
+        }, {
+            # Completeness is today's: it counts in the current month.
+            'user_id': 'p.user_id', 'company_id': 'COALESCE(p.company_id, u.company_id)',
+            'date': SQL("%s::date", month),
+            'from': CUSTOMER_CARDS,
+            'card_count': '1', 'card_completeness_total': 'p.card_completeness',
         }]
 
     @api.model

@@ -57,3 +57,10 @@ from . import test_referral_security
 from . import test_referral_kpi
 from . import test_referral_tour
 from . import test_referral_concurrency
+from . import test_team_at_risk
+from . import test_team_cards
+from . import test_team_handover
+from . import test_team_kpi
+from . import test_team_prospects
+from . import test_team_complaints
+from . import test_handover_other_work

@@ -26,7 +26,7 @@ class TestComplaintDeadlines(ComplaintCase):
         self.assertRecordValues(company, [{
             'followup_complaint_reply_days_critical': 1, 'followup_complaint_reply_days_high': 2,
             'followup_complaint_reply_days_normal': 3, 'followup_complaint_reply_days_low': 5,
-            'followup_complaint_followup_days': 7,
+            'followup_complaint_followup_days': 3,
         }])
 
     @freeze_time('2026-03-06')  # a Friday

@@ -20,7 +20,7 @@ ALLOWED_FROM = {
     'action_acknowledge': {'new'},
     'action_investigate': {'acknowledged'},
     'action_propose': {'acknowledged', 'investigating'},
-    'action_resolve': {'acknowledged', 'investigating', 'proposed'},
+    'action_resolve': {'proposed'},
     'action_close': {'resolved'},
     'action_cancel': {'new', 'acknowledged', 'investigating', 'proposed'},
 }
@@ -112,7 +112,7 @@ class TestComplaintWorkflow(ComplaintCase):
         }])
         complaint.action_acknowledge()
         self.assertRecordValues(complaint, [{'state': 'acknowledged', 'can_acknowledge': False,
-                                             'can_investigate': True, 'can_resolve': True}])
+                                             'can_investigate': True, 'can_resolve': False}])
         self.assertTrue(complaint.date_acknowledged)
         complaint.action_investigate()
         with Form(complaint) as form:
@@ -120,8 +120,10 @@ class TestComplaintWorkflow(ComplaintCase):
             form.solution_type = 'replace'
             form.solution = 'Send a new lamp by express.'
             form.compensation_amount = 10.0
+        self.assertFalse(complaint.date_agreed)
         complaint.action_propose()
         self.assertRecordValues(complaint, [{'state': 'proposed', 'can_propose': False, 'can_resolve': True}])
+        self.assertTrue(complaint.date_agreed)
         complaint.action_resolve()
         self.assertRecordValues(complaint, [{'state': 'resolved', 'can_close': True, 'can_cancel': False,
                                              'can_escalate': False}])
@@ -189,23 +191,24 @@ class TestComplaintWorkflow(ComplaintCase):
         complaint = self._complaint(user=self.salesperson).with_user(self.salesperson)
         self._click(complaint, 'action_acknowledge')
         self._click(complaint, 'action_investigate')
-        with Form(complaint) as form:
-            form.solution = 'Send a new lamp.'
-        # Resolve is offered, but the facts are missing.
-        with self.assertRaises(UserError) as cm:
-            self._click(complaint, 'action_resolve')
-        self.assertIn('responsible', str(cm.exception))
-        self.assertRecordValues(complaint, [{'state': 'investigating', 'date_resolved': False}])
-        with Form(complaint) as form:
-            form.solution = False
+        # Resolving waits for a solution the customer agreed to.
+        self.assertFalse(complaint.can_resolve)
+        with self.assertRaises(UserError):
+            complaint.action_resolve()
         with self.assertRaises(UserError) as cm:
             self._click(complaint, 'action_propose')
         self.assertIn('solution', str(cm.exception))
         self.assertEqual(complaint.state, 'investigating')
         with Form(complaint) as form:
-            form.responsibility = 'product'
             form.solution = 'Send a new lamp.'
         self._click(complaint, 'action_propose')
+        # Resolve is offered, but the facts are missing.
+        with self.assertRaises(UserError) as cm:
+            self._click(complaint, 'action_resolve')
+        self.assertIn('responsible', str(cm.exception))
+        self.assertRecordValues(complaint, [{'state': 'proposed', 'date_resolved': False}])
+        with Form(complaint) as form:
+            form.responsibility = 'product'
         self._click(complaint, 'action_resolve')
         self.assertEqual(complaint.state, 'resolved')
         # The close wizard cannot be recorded without the customer's satisfaction.
@@ -223,7 +226,9 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertEqual(complaint.state, 'acknowledged')
         self.assertTrue(complaint.date_acknowledged)
         self.assertEqual(len(self._customer_emails(complaint, 'received your complaint')), 1)
-        complaint.write({'responsibility': 'delivery', 'solution': 'New lamp.', 'state': 'resolved'})
+        complaint.write({'responsibility': 'delivery', 'solution': 'New lamp.', 'state': 'proposed'})
+        self.assertTrue(complaint.date_agreed)
+        complaint.write({'state': 'resolved'})
         self.assertRecordValues(complaint, [{'state': 'resolved', 'responsibility': 'delivery'}])
         self.assertTrue(complaint.date_resolved)
         self.assertEqual(complaint.followup_ids.kind, 'complaint')
@@ -234,7 +239,8 @@ class TestComplaintWorkflow(ComplaintCase):
         cases = [
             ('new', {'state': 'closed', 'satisfaction': '5'}, 'cannot be moved to Closed'),
             ('new', {'state': 'investigating'}, 'cannot be moved to Investigating'),
-            ('acknowledged', {'state': 'resolved', 'solution': 'New lamp.'}, 'responsible'),
+            ('acknowledged', {'state': 'resolved', 'solution': 'New lamp.', 'responsibility': 'product'},
+             'cannot be moved to Resolved'),
             ('acknowledged', {'state': 'proposed'}, 'solution'),
             ('acknowledged', {'state': 'new'}, 'cannot be moved back to New'),
         ]
@@ -273,8 +279,8 @@ class TestComplaintWorkflow(ComplaintCase):
         self.assertEqual(complaint.state, 'investigating')
 
     def test_resolve_needs_responsibility_and_solution(self):
-        complaint = self._advance(self._complaint(), 'investigating')
-        complaint.solution = 'Replace the lamp.'
+        complaint = self._advance(self._complaint(), 'proposed')
+        complaint.responsibility = False
         with self.assertRaises(UserError) as cm:
             complaint.with_user(self.salesperson).action_resolve()
         self.assertIn('responsible', str(cm.exception))
@@ -282,7 +288,7 @@ class TestComplaintWorkflow(ComplaintCase):
         with self.assertRaises(UserError) as cm:
             complaint.with_user(self.salesperson).action_resolve()
         self.assertIn('solution', str(cm.exception))
-        self.assertRecordValues(complaint, [{'state': 'investigating', 'date_resolved': False}])
+        self.assertRecordValues(complaint, [{'state': 'proposed', 'date_resolved': False}])
         self.assertFalse(self.env['customer.followup'].search([('complaint_id', '=', complaint.id)]))
 
     def test_close_needs_satisfaction(self):

@@ -54,6 +54,12 @@ class TestFollowupEngine(FollowupCase):
             'name': 'Lily Lotus', 'parent_id': self.customer.id, 'birthday': date(1980, 7, 10)})
         for day in ('2026-06-01', '2026-06-11', '2026-06-21'):
             self._order(partner=reorderer, date_order='%s 09:00:00' % day)
+        slowing = self.env['res.partner'].create({'name': 'Slowing Buyer', 'user_id': self.salesperson.id})
+        self._order(partner=slowing, date_order='2026-03-10 09:00:00')
+        slowing.write({'customer_lifecycle': 'active', 'last_order_date': date(2026, 3, 10)})
+        with freeze_time('2026-07-01'):
+            self.env['res.partner'].create({'name': 'Keen Prospect', 'user_id': self.salesperson.id,
+                                            'man_money': True, 'man_need': True})
         with freeze_time('2026-06-10 10:00:00'):
             quote = self._order(confirm=False)
             quote.action_cancel()

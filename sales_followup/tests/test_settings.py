@@ -16,7 +16,7 @@ class TestSettings(SalesFollowupCase):
             'followup_new_days': 90, 'followup_dormant_days': 180,
             'followup_review_days_a': 1, 'followup_review_days_b': 7, 'followup_review_days_c': 30,
             'followup_thanks_delay': 2, 'followup_payment_reminder_days': 3,
-            'followup_lost_quote_days': 30, 'followup_complaint_followup_days': 7,
+            'followup_lost_quote_days': 30, 'followup_complaint_followup_days': 3,
             'followup_credit_mode': 'block', 'followup_credit_tolerance': 0.0,
             'followup_credit_overdue_days': 0,
             'followup_return_days': 10, 'followup_exchange_days': 30,

@@ -6,3 +6,4 @@ from . import customer_followup_done_wizard
 from . import customer_followup_promise_wizard
 from . import sale_order_lost_wizard
 from . import customer_return_decision_wizard
+from . import customer_handover_wizard
