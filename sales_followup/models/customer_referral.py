@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -277,10 +279,14 @@ class CustomerReferral(models.Model):
         self._ensure_referral_rules([
             (('new', index), vals.get('referrer_id'), vals.get('referred_id'))
             for index, vals in enumerate(vals_list)])
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if vals.get('name', '/') == '/':
-                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                vals['name'] = self._next_reference(company)
+                unnamed[vals.get('company_id') or self.env.company.id].append(vals)
+        for company_id, company_vals in unnamed.items():
+            references = self._next_references(self.env['res.company'].browse(company_id), len(company_vals))
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals['name'] = reference
         referrals = super().create(vals_list)
         referrals._ensure_work_allowed()
         referrals._sync_partner_referrers()
@@ -525,9 +531,11 @@ class CustomerReferral(models.Model):
         """, ids=self.ids))
 
     @api.model
-    def _next_reference(self, company):
-        """The next ``REF/`` reference of ``company``'s own sequence, created
-        the first time a company records a referral."""
+    def _next_references(self, company, count):
+        """The next ``count`` ``REF/`` references of ``company``'s own
+        sequence, created the first time a company records a referral.
+        Imports record thousands of referrals: a standard sequence gives
+        them all in one query."""
         Sequence = self.env['ir.sequence'].sudo()
         sequence = Sequence.search([('code', '=', self._name), ('company_id', '=', company.id)], limit=1)
         if not sequence:
@@ -538,7 +546,13 @@ class CustomerReferral(models.Model):
                 'padding': 5,
                 'company_id': company.id,
             })
-        return sequence._next()
+        if sequence.implementation != 'standard' or sequence.use_date_range:
+            # An administrator's no-gap or yearly sequence keeps Odoo's own numbering.
+            return [sequence._next() for _index in range(count)]
+        self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
+                                f'ir_sequence_{sequence.id:03d}', count))
+        numbers = [row[0] for row in self.env.cr.fetchall()]
+        return [sequence.get_next_char(number) for number in numbers]
 
     @api.model
     def _revenue_sql(self, alias):

@@ -21,9 +21,7 @@ class TestCardImportQueries(CardImportCase):
             'money': 'yes', 'need': 'no', 'credit_limit': (100, 200)[index % 2],
             'salesperson': ('sf_salesperson', 'sf_manager')[index % 2],
             # the previous row's customer, or one of the database
-            # Referrers are looked up by batch too, but each referral the
-            # import records costs its own numbering today: the rows that
-            # measure the lookups leave referrals out.
+            'referred_by': {1: 'Lotus Trading', 3: f'Q{start + index - 1:04d}'}.get(index % 4),
         } for index in range(count)]
 
     def _queries(self, content):
@@ -46,3 +44,6 @@ class TestCardImportQueries(CardImportCase):
         unchanged = (self._queries(self.xlsx(small)), self._queries(self.xlsx(large)))
         self.assertLessEqual(unchanged[1], unchanged[0], "48 unchanged customers cost no more than 12")
         self.assertLess(unchanged[1], created[1])
+        referrals = self.env['customer.referral'].search([('referred_commercial_id.ref', '=like', 'Q%')])
+        self.assertEqual(len(referrals), 32, "every second row records a referral")
+        self.assertEqual(len(set(referrals.mapped('name'))), 32, "each with its own reference")

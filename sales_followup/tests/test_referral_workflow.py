@@ -154,3 +154,20 @@ class TestReferralWorkflow(ReferralCase):
         self.assertEqual(referral.state, 'won', "the order since the referral date wins it at once")
         referral.date = date.today()
         self.assertRecordValues(referral, [{'state': 'qualified', 'revenue': 0.0}])
+
+    def test_referrals_created_together_get_consecutive_references(self):
+        referred = self.env['res.partner'].create([{'name': f'Batch Lead {index}'} for index in range(4)])
+        referrals = self.Referral.create([
+            {'referrer_id': self.customer.id, 'referred_id': partner.id} for partner in referred])
+        numbers = [int(name.rsplit('/', 1)[1]) for name in referrals.mapped('name')]
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 4)))
+        self.assertTrue(all(name.startswith(f'REF/{date.today().year}/') for name in referrals.mapped('name')))
+        # An administrator may make the sequence gapless: the batch follows it.
+        sequence = self.env['ir.sequence'].search(
+            [('code', '=', 'customer.referral'), ('company_id', '=', self.env.company.id)])
+        sequence.write({'implementation': 'no_gap', 'number_next': 100})
+        more = self.env['res.partner'].create([{'name': f'Gapless Lead {index}'} for index in range(2)])
+        gapless = self.Referral.create([
+            {'referrer_id': self.customer.id, 'referred_id': partner.id} for partner in more])
+        self.assertEqual([int(name.rsplit('/', 1)[1]) for name in gapless.mapped('name')],
+                         [100, 101])
