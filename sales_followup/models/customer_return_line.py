@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..const import NO_RESPONSIBILITY, NO_SALESPERSON
 from ..tools import cursor_flagged
 from .customer_return import WORKFLOW_KEY
 
@@ -48,13 +49,15 @@ class CustomerReturnLine(models.Model):
     order_id = fields.Many2one(related='return_id.order_id', store=True, string="Sales Order")
     company_id = fields.Many2one(related='return_id.company_id', store=True, index=True)
     currency_id = fields.Many2one(related='return_id.currency_id')
-    user_id = fields.Many2one(related='return_id.user_id', store=True, string="Salesperson")
+    user_id = fields.Many2one(
+        related='return_id.user_id', store=True, string="Salesperson", falsy_value_label=NO_SALESPERSON)
     commercial_partner_id = fields.Many2one(
         related='return_id.commercial_partner_id', store=True, string="Customer")
     state = fields.Selection(related='return_id.state', store=True, string="Status")
     return_type = fields.Selection(related='return_id.return_type', store=True, string="Type")
     reason = fields.Selection(related='return_id.reason', store=True)
-    responsibility = fields.Selection(related='return_id.responsibility', store=True)
+    responsibility = fields.Selection(
+        related='return_id.responsibility', store=True, falsy_value_label=NO_RESPONSIBILITY)
     resolution = fields.Selection(related='return_id.resolution', store=True)
     date_requested = fields.Date(related='return_id.date_requested', store=True, string="Requested On")
 
