@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..const import NO_RESPONSIBILITY, NO_SALESPERSON
+from ..const import NO_PRODUCT, NO_RESPONSIBILITY, NO_SALESPERSON
 from ..tools import cursor_flagged
 from .customer_return import WORKFLOW_KEY
 
@@ -25,7 +25,7 @@ class CustomerReturnLine(models.Model):
         domain="[('order_id', '=', order_id), ('display_type', '=', False), ('is_downpayment', '=', False)]")
     product_id = fields.Many2one(
         comodel_name='product.product', index=True,
-        compute='_compute_product_id', store=True, readonly=False, precompute=True)
+        compute='_compute_product_id', store=True, readonly=False, precompute=True, falsy_value_label=NO_PRODUCT)
     quantity = fields.Float(digits='Product Unit', required=True, default=1.0)
     product_uom_id = fields.Many2one(
         comodel_name='uom.uom', string="Unit", related='sale_line_id.product_uom_id')
