@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: setup run test lint core-tests bench i18n clean
+.PHONY: setup run test lint core-tests bench i18n screenshots clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +21,9 @@ bench: setup
 
 i18n: setup
 	@bash scripts/i18n.sh
+
+screenshots: setup
+	@bash scripts/screenshots.sh $(ARGS)
 
 clean:
 	rm -rf .odoo .venv

@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.4.0',
+    'version': '19.0.1.5.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints '
                'and never forget a follow-up',
@@ -53,6 +53,7 @@
         'demo/res_partner_demo.xml',
         'demo/customer_return_demo.xml',
         'demo/customer_referral_demo.xml',
+        'demo/customer_followup_demo.xml',
     ],
     'assets': {
         'web.assets_tests': [

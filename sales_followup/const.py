@@ -356,3 +356,12 @@ CUSTOMER_CARD_YES_NO = {
     True: _lt("yes"),
     False: _lt("no"),
 }
+
+# ---------------------------------------------------------------------------
+# Reports: what an empty dimension is shown as when rows are grouped
+# ---------------------------------------------------------------------------
+NO_SALESPERSON = _lt("No Salesperson")
+NO_RESPONSIBILITY = _lt("Not Determined Yet")
+NO_SOLUTION = _lt("No Solution Yet")
+NO_SALES_TEAM = _lt("No Sales Team")
+NO_PRODUCT = _lt("No Product")

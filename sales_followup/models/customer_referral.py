@@ -8,6 +8,7 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_date, formatLang
 
 from ..const import (
+    NO_SALESPERSON,
     REFERRAL_OPEN_STATES,
     REFERRAL_ORDER_STEPS,
     REFERRAL_REWARD_STATES,
@@ -81,7 +82,7 @@ class CustomerReferral(models.Model):
     user_id = fields.Many2one(
         comodel_name='res.users', string="Salesperson", index=True, tracking=True,
         compute='_compute_user_id', store=True, readonly=False, precompute=True,
-        domain=[('share', '=', False)])
+        domain=[('share', '=', False)], falsy_value_label=NO_SALESPERSON)
     company_id = fields.Many2one(
         comodel_name='res.company', required=True, index=True,
         default=lambda self: self.env.company)

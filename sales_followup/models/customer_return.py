@@ -8,6 +8,8 @@ from odoo.fields import Domain
 from odoo.tools import SQL, float_compare
 
 from ..const import (
+    NO_RESPONSIBILITY,
+    NO_SALESPERSON,
     RESPONSIBILITIES,
     RESPONSIBILITY_ADVICE,
     RETURN_CUSTOMER_DAMAGE_REASONS,
@@ -109,7 +111,7 @@ class CustomerReturn(models.Model):
     user_id = fields.Many2one(
         comodel_name='res.users', string="Salesperson", index=True, tracking=True,
         compute='_compute_user_id', store=True, readonly=False, precompute=True,
-        domain=[('share', '=', False)])
+        domain=[('share', '=', False)], falsy_value_label=NO_SALESPERSON)
     company_id = fields.Many2one(
         comodel_name='res.company', required=True, index=True,
         compute='_compute_company_id', store=True, readonly=False, precompute=True)
@@ -124,7 +126,8 @@ class CustomerReturn(models.Model):
     reason = fields.Selection(selection=RETURN_REASONS, required=True, tracking=True)
     responsibility = fields.Selection(
         selection=RESPONSIBILITIES, tracking=True,
-        compute='_compute_responsibility', store=True, readonly=False, precompute=True)
+        compute='_compute_responsibility', store=True, readonly=False, precompute=True,
+        falsy_value_label=NO_RESPONSIBILITY)
     responsibility_advice = fields.Char(
         string="What to Do", compute='_compute_responsibility_advice')
     resolution = fields.Selection(

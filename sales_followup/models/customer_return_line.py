@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..const import NO_PRODUCT, NO_RESPONSIBILITY, NO_SALESPERSON
 from ..tools import cursor_flagged
 from .customer_return import WORKFLOW_KEY
 
@@ -24,7 +25,7 @@ class CustomerReturnLine(models.Model):
         domain="[('order_id', '=', order_id), ('display_type', '=', False), ('is_downpayment', '=', False)]")
     product_id = fields.Many2one(
         comodel_name='product.product', index=True,
-        compute='_compute_product_id', store=True, readonly=False, precompute=True)
+        compute='_compute_product_id', store=True, readonly=False, precompute=True, falsy_value_label=NO_PRODUCT)
     quantity = fields.Float(digits='Product Unit', required=True, default=1.0)
     product_uom_id = fields.Many2one(
         comodel_name='uom.uom', string="Unit", related='sale_line_id.product_uom_id')
@@ -48,13 +49,15 @@ class CustomerReturnLine(models.Model):
     order_id = fields.Many2one(related='return_id.order_id', store=True, string="Sales Order")
     company_id = fields.Many2one(related='return_id.company_id', store=True, index=True)
     currency_id = fields.Many2one(related='return_id.currency_id')
-    user_id = fields.Many2one(related='return_id.user_id', store=True, string="Salesperson")
+    user_id = fields.Many2one(
+        related='return_id.user_id', store=True, string="Salesperson", falsy_value_label=NO_SALESPERSON)
     commercial_partner_id = fields.Many2one(
         related='return_id.commercial_partner_id', store=True, string="Customer")
     state = fields.Selection(related='return_id.state', store=True, string="Status")
     return_type = fields.Selection(related='return_id.return_type', store=True, string="Type")
     reason = fields.Selection(related='return_id.reason', store=True)
-    responsibility = fields.Selection(related='return_id.responsibility', store=True)
+    responsibility = fields.Selection(
+        related='return_id.responsibility', store=True, falsy_value_label=NO_RESPONSIBILITY)
     resolution = fields.Selection(related='return_id.resolution', store=True)
     date_requested = fields.Date(related='return_id.date_requested', store=True, string="Requested On")
 

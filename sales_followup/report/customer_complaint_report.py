@@ -5,6 +5,9 @@ from ..const import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_SEVERITIES,
     COMPLAINT_STATES,
+    NO_RESPONSIBILITY,
+    NO_SALESPERSON,
+    NO_SOLUTION,
     RESPONSIBILITIES,
     SOLUTION_TYPES,
 )
@@ -27,13 +30,15 @@ class CustomerComplaintReport(models.Model):
     commercial_partner_id = fields.Many2one(
         comodel_name='res.partner', string="Commercial Entity", readonly=True)
     product_id = fields.Many2one(comodel_name='product.product', readonly=True)
-    user_id = fields.Many2one(comodel_name='res.users', string="Salesperson", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name='res.users', string="Salesperson", readonly=True, falsy_value_label=NO_SALESPERSON)
     company_id = fields.Many2one(comodel_name='res.company', readonly=True)
     category = fields.Selection(selection=COMPLAINT_CATEGORIES, readonly=True)
     severity = fields.Selection(selection=COMPLAINT_SEVERITIES, readonly=True)
     state = fields.Selection(selection=COMPLAINT_STATES, string="Status", readonly=True)
-    responsibility = fields.Selection(selection=RESPONSIBILITIES, readonly=True)
-    solution_type = fields.Selection(selection=SOLUTION_TYPES, readonly=True)
+    responsibility = fields.Selection(
+        selection=RESPONSIBILITIES, readonly=True, falsy_value_label=NO_RESPONSIBILITY)
+    solution_type = fields.Selection(selection=SOLUTION_TYPES, readonly=True, falsy_value_label=NO_SOLUTION)
     escalated = fields.Boolean(readonly=True)
     resolution_days = fields.Float(
         string="Resolution Time (days)", readonly=True, aggregator='avg', digits=(16, 1))

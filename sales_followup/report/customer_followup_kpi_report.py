@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..const import FOLLOWUP_OPEN_STATES, RETURN_ACCEPTED_STATES
+from ..const import FOLLOWUP_OPEN_STATES, NO_SALESPERSON, RETURN_ACCEPTED_STATES
 
 # Percentages that must be recomputed from the sums when rows are grouped:
 # an average of monthly rates is not the rate of the period.
@@ -52,7 +52,9 @@ class FollowupKpiReport(models.Model):
     _order = 'date desc, user_id'
 
     date = fields.Date(string="Month", readonly=True)
-    user_id = fields.Many2one(comodel_name='res.users', string="Salesperson", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name='res.users', string="Salesperson", readonly=True, falsy_value_label=NO_SALESPERSON,
+        help="Empty for the figures of no salesperson, and of OdooBot or portal users, who sell nothing.")
     company_id = fields.Many2one(comodel_name='res.company', readonly=True)
     currency_id = fields.Many2one(comodel_name='res.currency', readonly=True)
     confirmed_sales = fields.Monetary(
@@ -142,16 +144,23 @@ class FollowupKpiReport(models.Model):
                 ]),
                 fact['from'] if isinstance(fact['from'], SQL) else SQL(fact['from']))
             for fact in self._facts()))
+        # Documents made by OdooBot (installation, scheduled actions) or
+        # owned by a portal user count as nobody's: no row for a salesperson
+        # who cannot sell.
         return SQL("""
             WITH facts AS (%(facts)s)
-            SELECT row_number() OVER (ORDER BY facts.date, facts.user_id, facts.company_id) AS id,
-                   facts.user_id, facts.company_id, c.currency_id, facts.date,
+            SELECT row_number() OVER (ORDER BY facts.date, s.user_id, facts.company_id) AS id,
+                   s.user_id, facts.company_id, c.currency_id, facts.date,
                    %(sums)s,
                    %(ratios)s
               FROM facts
               JOIN res_company c ON c.id = facts.company_id
-          GROUP BY facts.user_id, facts.company_id, c.currency_id, facts.date
-        """, facts=facts,
+         LEFT JOIN res_users u ON u.id = facts.user_id
+      CROSS JOIN LATERAL (
+                SELECT CASE WHEN u.id = %(root)s OR u.share THEN NULL ELSE facts.user_id END AS user_id
+              ) s
+          GROUP BY s.user_id, facts.company_id, c.currency_id, facts.date
+        """, facts=facts, root=self.env.ref('base.user_root').id,
             sums=SQL(", ").join(SQL("SUM(facts.%s) AS %s", SQL.identifier(m), SQL.identifier(m))
                                 for m in FACT_MEASURES),
             ratios=SQL(", ").join(self._ratio_sql(SQL("facts.%s", SQL.identifier(num)),

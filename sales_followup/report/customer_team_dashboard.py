@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..const import NO_SALES_TEAM
+
 
 class CustomerTeamDashboard(models.Model):
     """The manager's dashboard: one card per salesperson with their figures
@@ -13,7 +15,8 @@ class CustomerTeamDashboard(models.Model):
     _auto = False
     _order = 'user_id, company_id'
 
-    team_id = fields.Many2one(comodel_name='crm.team', string="Sales Team", readonly=True)
+    team_id = fields.Many2one(
+        comodel_name='crm.team', string="Sales Team", readonly=True, falsy_value_label=NO_SALES_TEAM)
 
     @property
     def _table_query(self):

@@ -64,3 +64,5 @@ from . import test_team_kpi
 from . import test_team_prospects
 from . import test_team_complaints
 from . import test_handover_other_work
+from . import test_reports
+from . import test_module_description
