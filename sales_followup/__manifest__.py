@@ -1,6 +1,6 @@
 {
     'name': 'After-Sales Follow-up',
-    'version': '19.0.1.4.0',
+    'version': '19.0.1.5.0',
     'category': 'Sales/Sales',
     'summary': 'Grade customers, enforce credit limits, handle complaints '
                'and never forget a follow-up',
