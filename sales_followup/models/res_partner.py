@@ -298,6 +298,9 @@ class ResPartner(models.Model):
                 by_value[value] |= partner
         for value, partners in by_value.items():
             partners.sudo().write({storage: value})
+        # The write above left the field alone, as it was being written; what
+        # other users (and superuser code) read of it is now stale.
+        self.invalidate_recordset([fname])
 
     def _inverse_birthday(self):
         self._inverse_personal_field('birthday')
