@@ -72,3 +72,16 @@ class TestCustomerBoard(CustomerBoardCase):
         # the grade itself keeps its three values
         self.assertEqual(dict(self.env['res.partner']._fields['customer_grade']._description_selection(self.env)),
                          {'a': 'A (key)', 'b': 'B (general)', 'c': 'C (occasional)'})
+
+    def test_the_board_speaks_chinese(self):
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['sales_followup'], ['zh_CN'], overwrite=True)
+        Partner = self.env['res.partner'].with_context(lang='zh_CN')
+        self.assertEqual(Partner.fields_get(['customer_grade'], ['selection'])['customer_grade']['selection'][-1],
+                         (False, "无等级"))
+        arch = Partner.get_views([(self.env.ref('sales_followup.view_partner_kanban_customer_board').id, 'kanban')])
+        arch = arch['views']['kanban']['arch']
+        # one order, and any other number of them
+        self.assertIn('>1 个订单<', arch)
+        self.assertIn('个订单</t>', arch)
+        self.assertIn('重新计算等级', arch)
