@@ -276,15 +276,16 @@ class CustomerFollowupGenerator(models.AbstractModel):
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
          LEFT JOIN res_users u ON u.id = cp.user_id
         CROSS JOIN LATERAL (
-                SELECT y.year, make_date(y.year, EXTRACT(MONTH FROM p.birthday)::int,
-                    CASE WHEN EXTRACT(MONTH FROM p.birthday) = 2 AND EXTRACT(DAY FROM p.birthday) = 29
+                SELECT y.year, make_date(y.year, EXTRACT(MONTH FROM p.personal_birthday)::int,
+                    CASE WHEN EXTRACT(MONTH FROM p.personal_birthday) = 2
+                          AND EXTRACT(DAY FROM p.personal_birthday) = 29
                           AND NOT (y.year %% 4 = 0 AND (y.year %% 100 <> 0 OR y.year %% 400 = 0))
-                         THEN 28 ELSE EXTRACT(DAY FROM p.birthday)::int END) AS day
+                         THEN 28 ELSE EXTRACT(DAY FROM p.personal_birthday)::int END) AS day
                   FROM (VALUES (%(year)s), (%(year)s - 1)) AS y(year)
              ) AS d
-             WHERE p.active AND NOT p.is_company AND p.birthday IS NOT NULL
+             WHERE p.active AND NOT p.is_company AND p.personal_birthday IS NOT NULL
                AND d.day BETWEEN %(oldest)s AND %(today)s
-               AND d.year > EXTRACT(YEAR FROM p.birthday)
+               AND d.year > EXTRACT(YEAR FROM p.personal_birthday)
         """, company=self._sql_partner_company('p', 'u'), year=today.year,
             oldest=today - timedelta(days=CATCH_UP_DAYS), today=today))
 

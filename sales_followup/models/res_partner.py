@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
+from odoo.tools.safe_eval import safe_eval
 
 from ..const import (
     CARD_COMPLETENESS_FIELDS,
@@ -51,6 +52,18 @@ COMMERCIAL_FIELDS = [
     'customer_relationship_notes', 'credit_hold',
     'referred_by_id', 'is_influential', 'referral_center_override', 'referral_center_reason',
 ]
+
+# Personal data (public field -> the field that stores it, which only the
+# system reads): readable and writable by the customer's salesperson and
+# after-sales managers only.
+PERSONAL_FIELDS = {
+    'birthday': 'personal_birthday',
+    'customer_interests': 'personal_interests',
+    'customer_family_notes': 'personal_family_notes',
+}
+# Cursor flag of the card import: the personal values of the customers it
+# creates were checked row by row, before they had their salesperson.
+PERSONAL_IMPORT_KEY = 'sales_followup.personal_import'
 
 # The weekly card review lists this many customers per salesperson and
 # counts the rest; managers get their activity in batches of this size.
@@ -105,9 +118,28 @@ class ResPartner(models.Model):
     man_profile = fields.Char(
         string="MAN Profile", compute='_compute_man_profile', store=True, index='btree_not_null')
     man_recommendation = fields.Char(string="Recommended Action", compute='_compute_man_recommendation')
-    birthday = fields.Date()
-    customer_interests = fields.Text(string="Interests")
-    customer_family_notes = fields.Text(string="Family Notes")
+    # Personal data: only the customer's salesperson and after-sales managers
+    # read or write it. The values live in fields nobody but the system
+    # reads; these computed fields show them to those allowed, per record,
+    # and searching, grouping and sorting go through the same check in SQL
+    # (_field_to_sql).
+    birthday = fields.Date(
+        compute='_compute_personal', inverse='_inverse_birthday', search='_search_birthday',
+        help="Personal data: only the customer's salesperson and after-sales managers see it.")
+    customer_interests = fields.Text(
+        string="Interests",
+        compute='_compute_personal', inverse='_inverse_customer_interests', search='_search_customer_interests')
+    customer_family_notes = fields.Text(
+        string="Family Notes",
+        compute='_compute_personal', inverse='_inverse_customer_family_notes',
+        search='_search_customer_family_notes')
+    personal_birthday = fields.Date(string="Stored Birthday", groups='base.group_system', copy=False)
+    personal_interests = fields.Text(string="Stored Interests", groups='base.group_system', copy=False)
+    personal_family_notes = fields.Text(string="Stored Family Notes", groups='base.group_system', copy=False)
+    is_individual = fields.Boolean(
+        string="Individual", compute='_compute_is_individual',
+        help="A person, or a customer of the individual kind: never a company or a government body.")
+    can_access_personal = fields.Boolean(compute='_compute_can_access_personal')
     customer_size = fields.Selection(selection=CUSTOMER_SIZES, string="Size")
     customer_potential = fields.Selection(selection=CUSTOMER_POTENTIALS, string="Potential")
     customer_service_area = fields.Char(string="Service Area")
@@ -221,6 +253,96 @@ class ResPartner(models.Model):
     def _compute_can_lock_grade(self):
         self.can_lock_grade = self.env.user.has_group('sales_followup.group_followup_manager')
 
+    @api.depends('is_company', 'parent_id', 'customer_kind')
+    def _compute_is_individual(self):
+        for partner in self:
+            if partner.customer_kind == 'individual':
+                partner.is_individual = True
+            elif partner.is_company:
+                partner.is_individual = False
+            else:
+                # A contact is a person whatever its company's kind; a
+                # partner of its own is one unless its kind says otherwise.
+                partner.is_individual = bool(partner.parent_id) or not partner.customer_kind
+
+    @api.depends('commercial_partner_id.user_id')
+    @api.depends_context('uid')
+    def _compute_can_access_personal(self):
+        allowed = self._personal_allowed()
+        for partner in self:
+            partner.can_access_personal = partner in allowed
+
+    @api.depends(*PERSONAL_FIELDS.values(), 'commercial_partner_id.user_id')
+    @api.depends_context('uid')
+    def _compute_personal(self):
+        allowed = self._personal_allowed()
+        for partner in self:
+            stored = partner.sudo()
+            for fname, storage in PERSONAL_FIELDS.items():
+                partner[fname] = stored[storage] if partner in allowed else False
+
+    def _inverse_personal_field(self, fname):
+        storage = PERSONAL_FIELDS[fname]
+        # the card import checked its rows before their salesperson was set
+        allowed = self if self.env.uid in cursor_flagged(self.env, PERSONAL_IMPORT_KEY) else self._personal_allowed()
+        by_value = defaultdict(lambda: self.browse())
+        for partner in self:
+            value = partner[fname]
+            if partner not in allowed:
+                # What the user was shown (nothing), sent back by a form:
+                # harmless, and it must not erase the stored value.
+                if value:
+                    partner._ensure_personal_access()
+                continue
+            if value != partner.sudo()[storage]:
+                by_value[value] |= partner
+        for value, partners in by_value.items():
+            partners.sudo().write({storage: value})
+        # The write above left the field alone, as it was being written; what
+        # other users (and superuser code) read of it is now stale.
+        self.invalidate_recordset([fname])
+
+    def _inverse_birthday(self):
+        self._inverse_personal_field('birthday')
+
+    def _inverse_customer_interests(self):
+        self._inverse_personal_field('customer_interests')
+
+    def _inverse_customer_family_notes(self):
+        self._inverse_personal_field('customer_family_notes')
+
+    def _search_personal_field(self, fname, operator, value):
+        field = self._fields[fname]
+        return Domain.custom(to_sql=lambda model, alias, query: field._condition_to_sql(
+            fname, operator, value, model, alias, query))
+
+    def _search_birthday(self, operator, value):
+        return self._search_personal_field('birthday', operator, value)
+
+    def _search_customer_interests(self, operator, value):
+        return self._search_personal_field('customer_interests', operator, value)
+
+    def _search_customer_family_notes(self, operator, value):
+        return self._search_personal_field('customer_family_notes', operator, value)
+
+    def _personal_field_to_sql(self, alias, fname, query):
+        """The stored personal value where the current user may read it,
+        NULL elsewhere: a search, a sort or a group reveals no more than a read."""
+        self._check_field_access(self._fields[fname], 'read')
+        storage = self._fields[PERSONAL_FIELDS[fname]]
+        value = SQL.identifier(alias, storage.name, to_flush=storage)
+        if self._personal_sees_all():
+            return value
+        commercial = SQL.identifier(alias, 'commercial_partner_id', to_flush=self._fields['commercial_partner_id'])
+        if query is None:
+            owner = SQL("(SELECT c.user_id FROM %s c WHERE c.id = %s)", SQL.identifier(self._table), commercial)
+        else:
+            owner_alias = query.make_alias(alias, 'personal_owner')
+            query.add_join('LEFT JOIN', owner_alias, self._table,
+                           SQL("%s = %s", SQL.identifier(owner_alias, 'id'), commercial))
+            owner = SQL.identifier(owner_alias, 'user_id', to_flush=self._fields['user_id'])
+        return SQL("CASE WHEN %s = %s THEN %s END", owner, self.env.uid, value)
+
     @api.depends('commercial_partner_id.grading_ids.company_id',
                  *(f'commercial_partner_id.grading_ids.{fname}' for fname in GRADING_FIELDS))
     @api.depends_context('company')
@@ -268,6 +390,8 @@ class ResPartner(models.Model):
         return values
 
     def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr in PERSONAL_FIELDS:
+            return self._personal_field_to_sql(alias, field_expr, query)
         if field_expr not in GRADING_FIELDS:
             return super()._field_to_sql(alias, field_expr, query)
         self._check_field_access(self._fields[field_expr], 'read')
@@ -461,11 +585,13 @@ class ResPartner(models.Model):
         for partner in self:
             partner.prospect_review_date = dates.get(partner.commercial_partner_id.id, False)
 
-    @api.depends(*{fname for fnames in CARD_COMPLETENESS_FIELDS.values() for fname in fnames})
+    @api.depends(*{PERSONAL_FIELDS.get(fname, fname) for fnames in CARD_COMPLETENESS_FIELDS.values()
+                   for fname in fnames})
     def _compute_card_completeness(self):
         for partner in self:
             fnames = CARD_COMPLETENESS_FIELDS.get(partner.customer_kind) or CARD_COMPLETENESS_FIELDS[False]
-            filled = sum(1 for fname in fnames if partner[fname])
+            # personal data counts whoever triggers the computation
+            filled = sum(1 for fname in fnames if partner[PERSONAL_FIELDS.get(fname, fname)])
             partner.card_completeness = round(100 * filled / len(fnames))
 
     # ------------------------------------------------------------------
@@ -494,6 +620,16 @@ class ResPartner(models.Model):
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + COMMERCIAL_FIELDS
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        res = super().fields_get(allfields, attributes)
+        grade = res.get('customer_grade')
+        if grade and 'selection' in grade:
+            # Prospects have no grade: the board's column, list groups and
+            # pivot headers name them instead of showing a blank.
+            grade['selection'] = [*grade['selection'], (False, self.env._("No grade"))]
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -563,6 +699,17 @@ class ResPartner(models.Model):
                 'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }
+
+    @api.model
+    def action_open_customer_board(self):
+        """Open the customer board: a salesperson on their own customers, a manager on everyone."""
+        action = self.env['ir.actions.act_window']._for_xml_id('sales_followup.action_customer_board')
+        # Only the default filter depends on the group: the record rules
+        # decide what anyone may read, whatever the filters.
+        if not self.env.user.has_group('sales_followup.group_followup_manager'):
+            context = safe_eval(action.get('context') or '{}', {'uid': self.env.uid})
+            action['context'] = {**context, 'search_default_my_customers': 1}
+        return action
 
     def action_view_complaints(self):
         """Open the customer's complaints."""
@@ -674,6 +821,39 @@ class ResPartner(models.Model):
             cards.write({'state': 'cancelled', 'outcome': self.env._("Not a prospect any more (m+a+n).")})
 
     @api.private
+    def _personal_sees_all(self):
+        """Whether the current user reads every partner's personal data."""
+        return self.env.su or self.env.user.has_group('sales_followup.group_followup_manager')
+
+    @api.private
+    def _personal_allowed(self):
+        """The partners of ``self`` whose personal data the current user may
+        read and write: their own customers' (the commercial partner's
+        salesperson is the user), everyone's for after-sales managers."""
+        if self._personal_sees_all():
+            return self
+        user = self.env.user
+        return self.filtered(lambda partner: partner.sudo().commercial_partner_id.user_id == user)
+
+    @api.private
+    def _ensure_personal_access(self):
+        """Refuse personal data to anyone but the customer's salesperson and
+        after-sales managers."""
+        denied = self - self._personal_allowed()
+        if not denied:
+            return
+        partner = denied[0]
+        salesperson = partner.sudo().commercial_partner_id.user_id
+        if not salesperson:
+            raise AccessError(self.env._(
+                "%(customer)s has no salesperson: make yourself its salesperson to record its personal data "
+                "(birthday, interests, family notes).", customer=partner.display_name))
+        raise AccessError(self.env._(
+            "%(customer)s is %(salesperson)s's customer: only they and after-sales managers can change its "
+            "personal data (birthday, interests, family notes).",
+            customer=partner.display_name, salesperson=salesperson.name))
+
+    @api.private
     def _ensure_grade_to_lock(self):
         # Locking an empty grade would keep the customer ungraded for ever,
         # whatever they buy later.
@@ -781,6 +961,10 @@ class ResPartner(models.Model):
         if new and fname == 'credit_limit':
             # A new partner's limit is the company default unless set.
             return value in (0.0, field.get_company_dependent_fallback(self))
+        if current and fname in PERSONAL_FIELDS:
+            # compared with what the user sees: the answer must not tell a
+            # colleague's customer's birthday
+            return value == field.convert_to_cache(current[fname], current)
         if current:
             # Salespeople may not read the credit limit, yet may send it back.
             return value == field.convert_to_cache(current.sudo()[fname], current)

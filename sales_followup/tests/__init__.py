@@ -19,6 +19,9 @@ from . import test_credit_rights
 from . import test_credit_tours
 from . import test_customer_card
 from . import test_customer_card_pdf
+from . import test_customer_board
+from . import test_customer_board_tour
+from . import test_customer_personal
 from . import test_followup_activity
 from . import test_followup_engine
 from . import test_followup_kinds

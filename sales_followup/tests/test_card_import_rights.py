@@ -114,7 +114,7 @@ class TestCardImportRights(CardImportCase):
         menu = self.env.ref('sales_followup.menu_customer_card_import')
         self.assertEqual(menu.parent_id, self.env.ref('sales_followup.menu_followup_customers'))
         self.assertEqual(self.env.ref('sales_followup.menu_customer_board').action,
-                         self.env.ref('sales_followup.action_customer_board'))
+                         self.env.ref('sales_followup.action_open_customer_board'))
 
 
 @tagged('post_install', '-at_install')

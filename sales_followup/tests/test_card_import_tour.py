@@ -31,8 +31,7 @@ class TestCardImportTour(HttpCase):
             'model': 'ir.attachment', 'res_id': attachment.id})
 
     def test_import_from_the_menu(self):
-        self.start_tour('/odoo/action-sales_followup.action_customer_board',
-                        'sales_followup_card_import', login='sf_card_tour')
+        self.start_tour('/odoo/customer-board', 'sales_followup_card_import', login='sf_card_tour')
         imported = self.env['res.partner'].search([('ref', '=', 'TOUR-2')])
         self.assertRecordValues(imported, [{'name': 'Tour Imported Ltd', 'user_id': self.salesperson.id,
                                             'man_money': True}])

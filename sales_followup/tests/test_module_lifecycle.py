@@ -150,6 +150,9 @@ def previous_release_db():
 
 
 def test_upgrade_from_the_previous_release(previous_release_db):
+    # personal data was stored in the partner's own columns
+    _sql(previous_release_db, "update res_partner set birthday = '1980-05-17', customer_interests = 'Go', "
+                              "customer_family_notes = 'Two daughters' where id = (select min(id) from res_partner)")
     upgraded = _odoo('-d', previous_release_db, '-u', 'sales_followup')
     assert upgraded.returncode == 0, upgraded.stderr[-3000:]
     assert _problems(upgraded.stdout + upgraded.stderr) == []
@@ -160,3 +163,9 @@ def test_upgrade_from_the_previous_release(previous_release_db):
                                      "and name like '%credit_controller_rule'") == '0'
     assert _sql(previous_release_db, "select bool_and(noupdate) from ir_model_data where module = 'sales_followup' "
                                      "and model in ('ir.cron', 'ir.rule', 'ir.sequence')") == 't'
+    # ... and moved to the columns only the system reads
+    assert _sql(previous_release_db, "select personal_birthday || '|' || personal_interests || '|' || "
+                                     "personal_family_notes from res_partner where id = (select min(id) "
+                                     "from res_partner)") == '1980-05-17|Go|Two daughters'
+    assert _sql(previous_release_db, "select count(*) from information_schema.columns where table_name = "
+                                     "'res_partner' and column_name = 'birthday'") == '0'

@@ -13,6 +13,8 @@ from odoo.tools import SQL, email_normalize, split_every
 
 from .. import spreadsheet
 from ..const import CUSTOMER_CARD_COLUMNS, CUSTOMER_CARD_YES_NO, CUSTOMER_GRADES
+from ..models.res_partner import PERSONAL_FIELDS, PERSONAL_IMPORT_KEY
+from ..tools import cursor_flag
 
 # Larger files are split: an import is one transaction.
 MAX_ROWS = 50_000
@@ -487,6 +489,7 @@ class CustomerCardImport(models.TransientModel):
         partners = Partner.browse([row.partner.id for row in plan.rows if row.partner])
         by_id = {partner.id: partner for partner in partners}
         writable = partners._filtered_access('write')
+        sees_all_personal = Partner._personal_sees_all()
         for row in plan.rows:
             if row.partner:
                 row.partner = by_id[row.partner.id]
@@ -510,6 +513,12 @@ class CustomerCardImport(models.TransientModel):
                     Partner._ensure_may_set(checked, row.partner or Partner, new=not row.partner)
                 except (AccessError, UserError) as error:
                     row.errors.append(error.args[0])
+            if not sees_all_personal and PERSONAL_FIELDS.keys() & vals.keys():
+                # the salesperson the customer has once the row is written
+                owner = vals.get('user_id', row.partner.user_id.id if row.partner else False)
+                if owner != self.env.uid:
+                    row.errors.append(self.env._(
+                        "only the customer's salesperson or an after-sales manager can set its birthday"))
 
     def _row_vals(self, row, plan):
         vals = {}
@@ -574,12 +583,15 @@ class CustomerCardImport(models.TransientModel):
         batch = rows
         while rows:
             ready = [row for row in rows if not isinstance(row.referrer, _Row) or row.referrer in created]
-            partners = Partner.create([{
-                **{fname: value for fname, value in row.vals.items() if fname != 'user_id'},
-                'is_company': row.values.get('customer_kind') != 'individual',
-                'customer_rank': 1,
-                **({'referred_by_id': created.get(row.referrer, row.referrer)} if row.referrer else {}),
-            } for row in ready])
+            # Personal values were checked against each row's salesperson,
+            # which is set below, after the creation.
+            with cursor_flag(self.env, PERSONAL_IMPORT_KEY, [self.env.uid]):
+                partners = Partner.create([{
+                    **{fname: value for fname, value in row.vals.items() if fname != 'user_id'},
+                    'is_company': row.values.get('customer_kind') != 'individual',
+                    'customer_rank': 1,
+                    **({'referred_by_id': created.get(row.referrer, row.referrer)} if row.referrer else {}),
+                } for row in ready])
             created.update(zip(ready, partners.ids, strict=True))
             rows = [row for row in rows if row not in created]
         # Following a created record costs queries per record, following
