@@ -38,9 +38,11 @@ def _first(model, domain, order='id'):
 
 
 SHOTS = {
-    'customer_board': (MANAGER, ACTION + 'action_customer_board', '.o_kanban_record'),
-    'customer_board_salesperson': (SALESPERSON, ACTION + 'action_customer_board', '.o_kanban_record'),
-    'customer_card': (MANAGER, (ACTION + 'action_customer_board/{}', _first(
+    # The menu opens the board through a server action, which sets the
+    # salesperson's default filter: the shots take the same way.
+    'customer_board': (MANAGER, '/odoo/customer-board', '.o_kanban_record'),
+    'customer_board_salesperson': (SALESPERSON, '/odoo/customer-board', '.o_kanban_record'),
+    'customer_card': (MANAGER, ('/odoo/customer-board/{}', _first(
         'res.partner', [('name', '=', 'Lotus Trading Co.')])), '.o_form_view'),
     'followup_board': (MANAGER, ACTION + 'action_followup_board', '.o_kanban_record'),
     'my_followups': (SALESPERSON, ACTION + 'action_my_followups', '.o_data_row'),
@@ -153,6 +155,12 @@ def main(base_url, database, output_dir, *names):
             cookie, rpc = sessions[credentials]
             chrome.send('Network.enable')
             chrome.send('Network.clearBrowserCookies')
+            # The web client keeps the current action in the tab's session
+            # storage and restores it on a reload of the same URL: each shot
+            # starts from a blank tab, as in a user's own browser.
+            chrome.evaluate("sessionStorage.clear(); localStorage.clear()")
+            chrome.send('Storage.clearDataForOrigin', origin=base_url, storageTypes='all')
+            chrome.send('Page.navigate', url='about:blank')
             chrome.send('Network.setCookie', name='session_id', value=cookie, url=base_url)
             if isinstance(path, tuple):
                 path = path[0].format(path[1](rpc))
