@@ -52,6 +52,8 @@ SHOTS = {
     'return_board': (MANAGER, ACTION + 'action_customer_return', '.o_kanban_record'),
     'referral_pipeline': (MANAGER, ACTION + 'action_customer_referral', '.o_kanban_record'),
     'referral_leaderboard': (MANAGER, ACTION + 'action_customer_referral_leaderboard', '.o_pivot table'),
+    'referral_centers': (MANAGER, ACTION + 'action_customer_referral_center_report', '.o_data_row'),
+    'referral_testimonials': (MANAGER, ACTION + 'action_customer_referral_testimonials', '.o_data_row'),
     'credit_approvals': (MANAGER, ACTION + 'action_credit_approval_orders', '.o_data_row'),
     'credit_pending_order': (MANAGER, (ACTION + 'action_credit_approval_orders/{}', _first(
         'sale.order', [('credit_approval_state', '=', 'pending')])), '.o_form_view'),
