@@ -296,8 +296,10 @@ class ResPartner(models.Model):
                 continue
             if value != partner.sudo()[storage]:
                 by_value[value] |= partner
+        # Personal data is never tracked in the chatter; without tracking, a
+        # write per distinct value reads nothing back (imports write thousands).
         for value, partners in by_value.items():
-            partners.sudo().write({storage: value})
+            partners.sudo().with_context(tracking_disable=True).write({storage: value})
         # The write above left the field alone, as it was being written; what
         # other users (and superuser code) read of it is now stale.
         self.invalidate_recordset([fname])

@@ -116,6 +116,26 @@ class TestPersonalDataRead(CustomerBoardCase):
 class TestPersonalDataWrite(CustomerBoardCase):
     """Writing personal data follows the same rule as reading it."""
 
+    def _create_queries(self, count, start, birthdays=True):
+        vals = [{'name': f'Birthday {start + index}', 'user_id': self.salesperson.id}
+                for index in range(count)]
+        if birthdays:
+            for index, row in enumerate(vals):
+                row['birthday'] = date(1960 + (start + index) // 28, 1, 1 + index % 28)
+        Partner = self.env['res.partner'].with_user(self.salesperson)
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        partners = Partner.create(vals)
+        self.env.flush_all()
+        self.assertEqual(len(set(partners.sudo().mapped('personal_birthday'))), count if birthdays else 1)
+        return self.cr.sql_log_count - before
+
+    def test_birthdays_cost_no_query_of_their_own(self):
+        # Imports create thousands of customers with as many birthdays.
+        self._create_queries(3, 0)  # caches warm up
+        self.assertEqual(self._create_queries(30, 100), self._create_queries(30, 200, birthdays=False),
+                         "30 customers with 30 different birthdays cost what 30 without cost")
+
     def test_a_colleague_cannot_write_it(self):
         before = self.stored_personal(self.person)
         for vals in ({'birthday': date(2000, 1, 1)}, {'customer_interests': 'Spam'},

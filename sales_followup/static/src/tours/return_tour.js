@@ -46,6 +46,9 @@ registry.category("web_tour.tours").add("sales_followup_return_create", {
         {
             content: "... with its reference",
             trigger: '.o_form_view .o_field_widget[name="name"]:contains("RET/")',
+            // The save checks the order, its deliveries and the policy
+            // windows: on a loaded machine it can outlast the default 10 s.
+            timeout: 30000,
         },
     ],
 });
