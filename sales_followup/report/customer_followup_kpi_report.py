@@ -163,15 +163,19 @@ class FollowupKpiReport(models.Model):
         """, facts=facts, root=self.env.ref('base.user_root').id,
             sums=SQL(", ").join(SQL("SUM(facts.%s) AS %s", SQL.identifier(m), SQL.identifier(m))
                                 for m in FACT_MEASURES),
-            ratios=SQL(", ").join(self._ratio_sql(SQL("facts.%s", SQL.identifier(num)),
-                                                  SQL("facts.%s", SQL.identifier(den)), fname)
-                                  for fname, (num, den) in {**RATIO_FIELDS, **AVERAGE_FIELDS}.items()))
+            ratios=SQL(", ").join(
+                SQL("%s AS %s", self._ratio_sql(fname, lambda column: SQL("facts.%s", SQL.identifier(column))),
+                    SQL.identifier(fname))
+                for fname in (*RATIO_FIELDS, *AVERAGE_FIELDS)))
 
     @api.model
-    def _ratio_sql(self, numerator, denominator, fname):
+    def _ratio_sql(self, fname, column_sql):
+        """The rate or average ``fname`` recomputed from the sums of its
+        two measures, each given as SQL by ``column_sql(measure)``."""
+        numerator, denominator = RATIO_FIELDS.get(fname) or AVERAGE_FIELDS[fname]
         scale = 100.0 if fname in RATIO_FIELDS else 1.0
-        return SQL("COALESCE(%s * SUM(%s) / NULLIF(SUM(%s), 0), 0) AS %s",
-                   scale, numerator, denominator, SQL.identifier(fname))
+        return SQL("COALESCE(%s * SUM(%s) / NULLIF(SUM(%s), 0), 0)",
+                   scale, column_sql(numerator), column_sql(denominator))
 
     @api.model
     def _facts(self):
@@ -293,18 +297,6 @@ class FollowupKpiReport(models.Model):
     @api.model
     def _read_group_select(self, aggregate_spec, query):
         fname = aggregate_spec.split(':')[0]
-        if fname in RATIO_FIELDS:
-            numerator, denominator = RATIO_FIELDS[fname]
-            return SQL(
-                "COALESCE(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 0)",
-                self._field_to_sql(self._table, numerator, query),
-                self._field_to_sql(self._table, denominator, query),
-            )
-        if fname in AVERAGE_FIELDS:
-            total, count = AVERAGE_FIELDS[fname]
-            return SQL(
-                "COALESCE(SUM(%s) / NULLIF(SUM(%s), 0), 0)",
-                self._field_to_sql(self._table, total, query),
-                self._field_to_sql(self._table, count, query),
-            )
+        if fname in RATIO_FIELDS or fname in AVERAGE_FIELDS:
+            return self._ratio_sql(fname, lambda column: self._field_to_sql(self._table, column, query))
         return super()._read_group_select(aggregate_spec, query)
