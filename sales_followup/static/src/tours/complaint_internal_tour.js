@@ -1,7 +1,5 @@
 import { registry } from "@web/core/registry";
-
-const current = (label) =>
-    `.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("${label}")`;
+import { chooseOption, current } from "@sales_followup/tours/tour_steps";
 
 registry.category("web_tour.tours").add("sales_followup_complaint_internal", {
     steps: () => [
@@ -35,15 +33,10 @@ registry.category("web_tour.tours").add("sales_followup_complaint_internal", {
             content: "Investigating",
             trigger: `${current("Investigating")}`,
         },
-        {
+        ...chooseOption("responsibility", "Delivery Staff", {
             content: "Who is responsible",
-            trigger: '.o_form_view .o_field_widget[name="responsibility"] .o_select_menu_toggler',
-            run: "click",
-        },
-        {
-            trigger: '.o_select_menu_menu .o_select_menu_item:contains("Delivery Staff")',
-            run: "click",
-        },
+            effect: '.o_form_view .o_field_widget[name="responsibility_advice"]:contains("delivery manager")',
+        }),
         {
             content: "The agreed solution",
             trigger: '.o_form_view .o_field_widget[name="solution"] textarea',

@@ -1,7 +1,5 @@
 import { registry } from "@web/core/registry";
-
-const current = (label) =>
-    `.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("${label}")`;
+import { chooseOption, current } from "@sales_followup/tours/tour_steps";
 
 // A salesperson takes goods of a delivered order back: the return starts
 // from the order, its lines filled with what can still be returned.
@@ -20,15 +18,11 @@ registry.category("web_tour.tours").add("sales_followup_return_create", {
             content: "It is a return after delivery",
             trigger: '.o_form_view .o_field_widget[name="return_type"]:contains("After Delivery")',
         },
-        {
+        // A defect is a quality reason: the policy lets it be refunded.
+        ...chooseOption("reason", "Defect", {
             content: "Why the goods come back",
-            trigger: '.o_form_view .o_field_widget[name="reason"] .o_select_menu_toggler',
-            run: "click",
-        },
-        {
-            trigger: '.o_select_menu_menu .o_select_menu_item:contains("Defect")',
-            run: "click",
-        },
+            effect: ".o_form_view:not(:has(.o_return_policy_warning))",
+        }),
         {
             content: "What the customer says",
             trigger: '.o_form_view .o_field_widget[name="description"] textarea',
@@ -36,19 +30,16 @@ registry.category("web_tour.tours").add("sales_followup_return_create", {
         },
         {
             content: "Save the request",
-            trigger: ".o_form_view .o_form_button_save",
+            trigger: ".o_form_view .o_form_button_save:enabled",
             run: "click",
+        },
+        {
+            content: "Saved with its reference",
+            trigger: '.o_form_saved .o_field_widget[name="name"]:contains("RET/")',
         },
         {
             content: "The request waits for a decision",
             trigger: `${current("Requested")}`,
-        },
-        {
-            content: "... with its reference",
-            trigger: '.o_form_view .o_field_widget[name="name"]:contains("RET/")',
-            // The save checks the order, its deliveries and the policy
-            // windows: on a loaded machine it can outlast the default 10 s.
-            timeout: 30000,
         },
     ],
 });
