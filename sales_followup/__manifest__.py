@@ -54,6 +54,7 @@
         'demo/customer_return_demo.xml',
         'demo/customer_referral_demo.xml',
         'demo/customer_followup_demo.xml',
+        'demo/sale_order_demo.xml',
     ],
     'assets': {
         'web.assets_tests': [

@@ -65,6 +65,9 @@ SHOTS = {
 }
 # Settings open on the Sales application: bring the after-sales block into view.
 SCROLL_TO = {'settings': '#sales_followup_boards'}
+# The after-sales settings are longer than a screen: that shot is taller, so
+# that it shows every one of them.
+HEIGHTS = {'settings': 1360}
 
 
 class Chrome:
@@ -164,6 +167,8 @@ def main(base_url, database, output_dir, *names):
             chrome.send('Storage.clearDataForOrigin', origin=base_url, storageTypes='all')
             chrome.send('Page.navigate', url='about:blank')
             chrome.send('Network.setCookie', name='session_id', value=cookie, url=base_url)
+            chrome.send('Emulation.setDeviceMetricsOverride', width=WIDTH, height=HEIGHTS.get(name, HEIGHT),
+                        deviceScaleFactor=1, mobile=False)
             if isinstance(path, tuple):
                 path = path[0].format(path[1](rpc))
             chrome.send('Page.navigate', url=base_url + path)

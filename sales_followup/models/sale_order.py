@@ -637,3 +637,20 @@ class SaleOrder(models.Model):
         activities = self.sudo().activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
         if activities:
             activities.action_feedback(feedback=feedback)
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_invoice(self, order_ids, paid_order_ids):
+        """Invoice each of the demo orders ``order_ids``: the customers of
+        ``paid_order_ids`` pay in full, the others still owe the invoice."""
+        invoices = self.browse(order_ids)._create_invoices(grouped=True)
+        invoices.action_post()
+        paid = invoices.filtered(
+            lambda move: set(move.invoice_line_ids.sale_line_ids.order_id.ids) & set(paid_order_ids))
+        if paid:
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=paid.ids,
+            ).create({'group_payment': False})._create_payments()
