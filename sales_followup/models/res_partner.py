@@ -639,6 +639,7 @@ class ResPartner(models.Model):
             # A new contact shows (and its form sends back) its company's values.
             commercial = self.browse(vals.get('parent_id')).commercial_partner_id
             self._ensure_may_set(vals, commercial, new=True)
+            self._ensure_personal_vals_allowed(vals, commercial)
         # The referral sets referred_by_id, once the partner exists.
         vals_list = [dict(vals) for vals in vals_list]
         referrers = [vals.pop('referred_by_id', False) for vals in vals_list]
@@ -842,18 +843,35 @@ class ResPartner(models.Model):
         """Refuse personal data to anyone but the customer's salesperson and
         after-sales managers."""
         denied = self - self._personal_allowed()
-        if not denied:
+        if denied:
+            partner = denied[0]
+            raise self._personal_refusal(partner.display_name, partner.sudo().commercial_partner_id.user_id)
+
+    @api.private
+    def _ensure_personal_vals_allowed(self, vals, commercial):
+        """Refuse a new partner's personal data before it is inserted, on the
+        salesperson it will have: its company's (``commercial``), else its own."""
+        if not any(vals.get(fname) for fname in PERSONAL_FIELDS) or self._personal_sees_all() \
+                or self.env.uid in cursor_flagged(self.env, PERSONAL_IMPORT_KEY):
             return
-        partner = denied[0]
-        salesperson = partner.sudo().commercial_partner_id.user_id
+        if commercial and not vals.get('is_company'):
+            salesperson = commercial.sudo().user_id
+        else:
+            user_id = vals['user_id'] if 'user_id' in vals else self.default_get(['user_id']).get('user_id')
+            salesperson = self.env['res.users'].browse(user_id).sudo()
+        if salesperson != self.env.user:
+            raise self._personal_refusal(vals.get('name') or self.env._("This contact"), salesperson)
+
+    @api.model
+    def _personal_refusal(self, customer, salesperson):
         if not salesperson:
-            raise AccessError(self.env._(
+            return AccessError(self.env._(
                 "%(customer)s has no salesperson: make yourself its salesperson to record its personal data "
-                "(birthday, interests, family notes).", customer=partner.display_name))
-        raise AccessError(self.env._(
+                "(birthday, interests, family notes).", customer=customer))
+        return AccessError(self.env._(
             "%(customer)s is %(salesperson)s's customer: only they and after-sales managers can change its "
             "personal data (birthday, interests, family notes).",
-            customer=partner.display_name, salesperson=salesperson.name))
+            customer=customer, salesperson=salesperson.name))
 
     @api.private
     def _ensure_grade_to_lock(self):

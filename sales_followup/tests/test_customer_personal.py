@@ -158,6 +158,32 @@ class TestPersonalDataWrite(CustomerBoardCase):
                 'name': 'Planted Contact', 'parent_id': self.customer.id, 'birthday': date(1999, 9, 9)})
         self.assertFalse(self.env['res.partner'].search([('name', '=', 'Planted Contact')]))
 
+    def test_a_refused_new_customer_is_never_inserted(self):
+        """Refused before the insert: code that catches the error without a
+        savepoint keeps no partner either."""
+        Partner = self.env['res.partner'].with_user(self.colleague)
+        for vals in ({'name': 'Planted Contact', 'parent_id': self.customer.id, 'birthday': date(1999, 9, 9)},
+                     {'name': 'Planted Person', 'customer_kind': 'individual', 'user_id': self.salesperson.id,
+                      'customer_interests': 'Forged'},
+                     {'name': 'Planted Orphan', 'customer_kind': 'individual', 'customer_family_notes': 'Forged'}):
+            with self.subTest(name=vals['name']):
+                try:
+                    Partner.create(vals)
+                except AccessError:
+                    pass
+                else:
+                    self.fail("the colleague's personal data was accepted")
+                self.assertFalse(self.env['res.partner'].with_context(active_test=False).search_count(
+                    [('name', '=', vals['name'])]))
+
+    def test_a_company_contact_of_ones_own_customer_may_have_it(self):
+        Partner = self.env['res.partner'].with_user(self.salesperson)
+        contact = Partner.create({'name': 'New Buyer', 'parent_id': self.customer.id, 'birthday': date(1990, 3, 3)})
+        self.assertEqual(contact.birthday, date(1990, 3, 3))
+        mine = Partner.with_context(default_user_id=self.salesperson.id).create(
+            {'name': 'Defaulted To Me', 'customer_kind': 'individual', 'customer_interests': 'Chess'})
+        self.assertEqual(mine.customer_interests, 'Chess')
+
     def test_a_customer_nobody_sells_to_needs_its_salesperson_first(self):
         Partner = self.env['res.partner'].with_user(self.salesperson)
         with self.assertRaises(AccessError) as caught:
