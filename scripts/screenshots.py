@@ -5,7 +5,7 @@
 Talks to Chromium over the DevTools protocol (websocket-client), like Odoo's
 own ChromeBrowser; logs in through /web/session/authenticate and hands the
 session cookie to the browser. Each shot opens a URL of the web client,
-waits until the view is drawn and writes a 1400x900 PNG.
+waits until the view is drawn and writes a 1400x900 PNG (taller where HEIGHTS says).
 """
 import base64
 import json
@@ -95,8 +95,7 @@ class Chrome:
         page = next(target for target in targets if target['type'] == 'page')
         self.ws = websocket.create_connection(page['webSocketDebuggerUrl'], timeout=60, suppress_origin=True)
         self.next_id = 0
-        self.send('Emulation.setDeviceMetricsOverride',
-                  width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        self.set_height(HEIGHT)
 
     def send(self, method, **params):
         self.next_id += 1
@@ -107,6 +106,9 @@ class Chrome:
                 if 'error' in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get('result', {})
+
+    def set_height(self, height):
+        self.send('Emulation.setDeviceMetricsOverride', width=WIDTH, height=height, deviceScaleFactor=1, mobile=False)
 
     def evaluate(self, expression):
         result = self.send('Runtime.evaluate', expression=expression, returnByValue=True)
@@ -167,8 +169,7 @@ def main(base_url, database, output_dir, *names):
             chrome.send('Storage.clearDataForOrigin', origin=base_url, storageTypes='all')
             chrome.send('Page.navigate', url='about:blank')
             chrome.send('Network.setCookie', name='session_id', value=cookie, url=base_url)
-            chrome.send('Emulation.setDeviceMetricsOverride', width=WIDTH, height=HEIGHTS.get(name, HEIGHT),
-                        deviceScaleFactor=1, mobile=False)
+            chrome.set_height(HEIGHTS.get(name, HEIGHT))
             if isinstance(path, tuple):
                 path = path[0].format(path[1](rpc))
             chrome.send('Page.navigate', url=base_url + path)
